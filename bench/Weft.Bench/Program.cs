@@ -1,1 +1,15 @@
+using Weft.Bench;
+
+// Benchmarks run Weft and its peer in the same run, alternating (ABAB), and report ratios.
+// They need root, the built binaries (./weft builds them) and iperf3 / containernetworking-plugins.
+var what = args.FirstOrDefault() ?? "all";
+var reps = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+if (what is "cni" or "all")
+{
+    await CniLatencyBench.RunAsync(reps);
+}
+if (what is "throughput" or "all")
+{
+    await ThroughputBench.RunAsync(reps);
+}
 return 0;

@@ -1,1 +1,3 @@
-return 0;
+using Weft.Cni;
+
+return CniPlugin.Run(Environment.GetEnvironmentVariable, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.OpenStandardError());

@@ -16,7 +16,7 @@ public static class KindInfo
     /// <summary>Cluster-scoped kinds have no namespace; everything else is namespaced.</summary>
     public static bool IsClusterScoped(ResourceType type) => type.Kind switch
     {
-        "Namespace" or "Node" or "IPBlock" or "IPPool" or "ClusterNetworkPolicy" or "GlobalNetworkPolicy"
+        "Namespace" or "Node" or "IPBlock" or "ClusterNetwork" or "IPPool" or "ClusterNetworkPolicy" or "GlobalNetworkPolicy"
             or "CiliumClusterwideNetworkPolicy" or "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy"
             or "Tier" or "ClusterGroup" => true,
         _ => false,

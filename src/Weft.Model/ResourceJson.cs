@@ -34,10 +34,10 @@ public static class ResourceJson
     /// <summary>Builds a resource from a JSON object; names the missing field when it is not one.</summary>
     public static Resource FromNode(JsonObject node)
     {
-        var apiVersion = node["apiVersion"]?.GetValue<string>();
-        var kind = node["kind"]?.GetValue<string>();
-        var metaNode = node["metadata"];
-        var meta = metaNode is null ? new ObjectMeta() : metaNode.Deserialize(ModelJsonContext.Default.ObjectMeta) ?? new ObjectMeta();
+        // Read leniently: a non-string apiVersion or kind is reported as missing, not as a cast error.
+        var apiVersion = JsonRead.String(node["apiVersion"]);
+        var kind = JsonRead.String(node["kind"]);
+        var meta = MetadataReader.Read(node["metadata"]);
         var what = meta.Name.Length > 0 ? $"object '{meta.Name}'" : "object";
         if (string.IsNullOrEmpty(apiVersion))
         {

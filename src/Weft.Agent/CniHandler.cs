@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Weft.Agent.Contract;
+using Weft.Core.Cni;
+using Weft.Dataplane;
+using Weft.Ipam;
+using Weft.Store;
+
+namespace Weft.Agent;
+
+/// <summary>
+/// Serves the CNI verbs. ADD allocates, then wires, and undoes the allocation if wiring fails, so a
+/// failed ADD leaves no IP and no interface behind. DEL and GC never need the pod's netns.
+/// </summary>
+internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu, string nodeName)
+{
+    public volatile bool Ready;
+
+    public async Task<CniResponse> HandleAsync(CniRequest req, CancellationToken ct)
+    {
+        try
+        {
+            return req.Command switch
+            {
+                "ADD" => await AddAsync(req, ct),
+                "DEL" => await DelAsync(req.ContainerId!, req.IfName!, ct),
+                "CHECK" => Check(req),
+                "STATUS" => Ready ? Ok() : Fail(CniErrorCodes.NotAvailable, "weft-agent is starting", null),
+                "GC" => await GcAsync(req, ct),
+                _ => Fail(CniErrorCodes.InvalidEnvironmentVariables, $"unknown CNI_COMMAND '{req.Command}'", null),
+            };
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Fail(CniErrorCodes.TryAgainLater, "datastore unreachable", e.Message);
+        }
+        catch (IpamException e)
+        {
+            return Fail(CniErrorCodes.Internal, "IP allocation failed", e.Message);
+        }
+        catch (DataplaneException e)
+        {
+            return Fail(CniErrorCodes.Internal, "pod network setup failed", e.Message);
+        }
+    }
+
+    private async Task<CniResponse> AddAsync(CniRequest req, CancellationToken ct)
+    {
+        if (!Ready)
+        {
+            return Fail(CniErrorCodes.TryAgainLater, "weft-agent is not ready yet", $"node {nodeName} is still syncing");
+        }
+        var args = CniArgs.Parse(req.Args);
+        var alloc = await ipam.AllocateAsync(
+            new AllocationRequest(req.ContainerId!, req.IfName!, args.PodNamespace ?? "", args.PodName ?? ""), ct);
+        AttachResult attached;
+        try
+        {
+            attached = pods.Attach(new PodAttachment(req.ContainerId!, req.IfName!, req.Netns!, alloc.Addresses, podMtu));
+        }
+        catch
+        {
+            await ipam.ReleaseAsync(req.ContainerId!, req.IfName!, CancellationToken.None);
+            throw;
+        }
+        return new CniResponse { Ok = true, ResultJson = Result(attached, req.Netns!, alloc.Addresses).ToJsonString() };
+    }
+
+    private async Task<CniResponse> DelAsync(string containerId, string ifName, CancellationToken ct)
+    {
+        // Interface first, then the IP: a sweep that sees the IP free never finds a veth still using it.
+        pods.Detach(containerId, ifName);
+        await ipam.ReleaseAsync(containerId, ifName, ct);
+        return Ok();
+    }
+
+    private CniResponse Check(CniRequest req)
+    {
+        var alloc = ipam.Allocations.FirstOrDefault(a => a.ContainerId == req.ContainerId && a.IfName == req.IfName);
+        if (alloc is null)
+        {
+            return Fail(CniErrorCodes.Internal, "no IP allocation for this container",
+                $"container {req.ContainerId} interface {req.IfName} has no allocation on node {nodeName}");
+        }
+        var problem = pods.Check(new PodAttachment(req.ContainerId!, req.IfName!, req.Netns!, alloc.Addresses, podMtu));
+        return problem is null ? Ok() : Fail(CniErrorCodes.Internal, "pod network check failed", problem);
+    }
+
+    private async Task<CniResponse> GcAsync(CniRequest req, CancellationToken ct)
+    {
+        var conf = JsonNode.Parse(req.ConfigJson) as JsonObject ?? [];
+        var valid = new HashSet<(string, string)>();
+        foreach (var key in new[] { "cni.dev/valid-attachments", "cni.dev/attachments" })
+        {
+            if (conf[key] is JsonArray list)
+            {
+                foreach (var a in list.OfType<JsonObject>())
+                {
+                    valid.Add((a["containerID"]?.GetValue<string>() ?? "", a["ifname"]?.GetValue<string>() ?? ""));
+                }
+            }
+        }
+        foreach (var stale in ipam.Allocations.Where(a => !valid.Contains((a.ContainerId, a.IfName))).ToList())
+        {
+            pods.Detach(stale.ContainerId, stale.IfName);
+        }
+        var released = await ipam.GarbageCollectAsync(valid, ct);
+        if (released.Count > 0)
+        {
+            Log.Info($"gc: released {released.Count} stale allocation(s)");
+        }
+        return Ok();
+    }
+
+    /// <summary>The canonical (1.1.0) result; the CNI binary converts it to the version the runtime asked for.</summary>
+    private static JsonObject Result(AttachResult a, string netns, IReadOnlyList<IPAddress> addresses)
+    {
+        var ips = new JsonArray();
+        var routes = new JsonArray();
+        foreach (var ip in addresses)
+        {
+            var v4 = ip.AddressFamily == AddressFamily.InterNetwork;
+            var gw = (v4 ? KernelOwnership.GatewayV4 : KernelOwnership.GatewayV6).ToString();
+            ips.Add((JsonNode)new JsonObject { ["address"] = $"{ip}/{(v4 ? 32 : 128)}", ["gateway"] = gw, ["interface"] = 1 });
+            routes.Add((JsonNode)new JsonObject { ["dst"] = v4 ? "0.0.0.0/0" : "::/0", ["gw"] = gw });
+        }
+        return new JsonObject
+        {
+            ["cniVersion"] = "1.1.0",
+            ["interfaces"] = new JsonArray(
+                new JsonObject { ["name"] = a.HostIfName, ["mac"] = a.HostMac },
+                new JsonObject { ["name"] = a.PodIfName, ["mac"] = a.PodMac, ["mtu"] = a.Mtu, ["sandbox"] = netns }),
+            ["ips"] = ips,
+            ["routes"] = routes,
+        };
+    }
+
+    private static CniResponse Ok() => new() { Ok = true };
+
+    private static CniResponse Fail(int code, string msg, string? details) =>
+        new() { Ok = false, ErrorCode = code, ErrorMsg = msg, ErrorDetails = details };
+}

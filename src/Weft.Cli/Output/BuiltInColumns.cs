@@ -1,0 +1,61 @@
+using Weft.Model;
+
+namespace Weft.Cli.Output;
+
+/// <summary>kubectl's columns for pods, nodes and namespaces, with Weft's wide columns.</summary>
+internal static class BuiltInColumns
+{
+    private const string None = "<none>";
+
+    public static IReadOnlyList<Column> Pod { get; } =
+    [
+        Column.Name,
+        new("READY", (r, _) => PodReady(new PodView(r))),
+        new("STATUS", (r, _) => PodStatus(new PodView(r))),
+        new("RESTARTS", (r, _) => new PodView(r).ContainerStatuses.Sum(s => s.RestartCount).ToString()),
+        Column.Age,
+        new("IP", (r, _) => new PodView(r).PodIPs.FirstOrDefault() ?? None, WideOnly: true),
+        new("NODE", (r, _) => new PodView(r).NodeName ?? None, WideOnly: true),
+    ];
+
+    public static IReadOnlyList<Column> Node { get; } =
+    [
+        Column.Name,
+        new("STATUS", (r, _) => NodeStatus(new NodeView(r))),
+        new("ROLES", (r, _) => new NodeView(r).Roles is { Count: > 0 } roles ? string.Join(",", roles) : None),
+        Column.Age,
+        new("VERSION", (r, _) => new NodeView(r).KubeletVersion ?? None),
+        new("INTERNAL-IP", (r, _) => new NodeView(r).InternalIP?.ToString() ?? None, WideOnly: true),
+        new("POD-CIDRS", (r, _) => new NodeView(r).PodCIDRs is { Count: > 0 } cidrs ? string.Join(",", cidrs) : None, WideOnly: true),
+    ];
+
+    public static IReadOnlyList<Column> Namespace { get; } =
+    [
+        Column.Name,
+        new("STATUS", (r, _) => new NamespaceView(r).Phase),
+        Column.Age,
+    ];
+
+    // Without container statuses (lab pods have no real containers) the Ready condition speaks for all.
+    private static string PodReady(PodView pod)
+    {
+        var total = pod.Containers.Count;
+        var statuses = pod.ContainerStatuses;
+        var ready = statuses.Count > 0 ? statuses.Count(s => s.Ready) : pod.Ready ? total : 0;
+        return $"{ready}/{total}";
+    }
+
+    private static string PodStatus(PodView pod) =>
+        pod.IsTerminating ? "Terminating" : pod.Reason ?? pod.Phase ?? "Pending";
+
+    private static string NodeStatus(NodeView node)
+    {
+        var status = node.ReadyStatus switch
+        {
+            "True" => "Ready",
+            "False" => "NotReady",
+            _ => "Unknown",
+        };
+        return node.Unschedulable ? status + ",SchedulingDisabled" : status;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Weft.Ipam;
+
+/// <summary>
+/// Keeps the allocator state in one JSON file (e.g. /var/lib/weft/ipam.json). Save writes a temporary
+/// file next to it, flushes it to disk and renames it over the old one, so a crash leaves either the old
+/// or the new state, never a torn file.
+/// </summary>
+public sealed class FileAllocationJournal(string path) : IAllocationJournal
+{
+    private const int FormatVersion = 1;
+
+    /// <summary>The journal file.</summary>
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    /// <inheritdoc />
+    public IpamState? Load()
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(Path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+        JournalFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(json, JournalJsonContext.Default.JournalFile);
+        }
+        catch (JsonException e)
+        {
+            throw new IpamException($"IPAM journal {Path}: not valid JSON ({e.Message})", e);
+        }
+        if (file is null)
+        {
+            throw new IpamException($"IPAM journal {Path}: empty document");
+        }
+        if (file.Version != FormatVersion)
+        {
+            throw new IpamException($"IPAM journal {Path}: field 'version' is {file.Version}, expected {FormatVersion}");
+        }
+        return ToState(file);
+    }
+
+    /// <inheritdoc />
+    public void Save(IpamState state)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var temp = Path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, ToFile(state), JournalJsonContext.Default.JournalFile);
+            stream.Flush(flushToDisk: true);
+        }
+        // rename(2) replaces the old file atomically; the directory entry itself is not fsynced (no
+        // managed API for it), which at worst loses the newest state on power loss, never corrupts it.
+        File.Move(temp, Path, overwrite: true);
+    }
+
+    private IpamState ToState(JournalFile file)
+    {
+        var blocks = new List<IPNetwork>();
+        for (var i = 0; i < file.Blocks.Count; i++)
+        {
+            blocks.Add(Cidr.TryParse(file.Blocks[i], out var block)
+                ? block
+                : throw new IpamException($"IPAM journal {Path}: blocks[{i}] '{file.Blocks[i]}' is not a valid CIDR"));
+        }
+        var allocations = new List<Allocation>();
+        for (var i = 0; i < file.Allocations.Count; i++)
+        {
+            var e = file.Allocations[i];
+            if (string.IsNullOrEmpty(e.ContainerId) || string.IsNullOrEmpty(e.IfName))
+            {
+                throw new IpamException($"IPAM journal {Path}: allocations[{i}] needs containerId and ifName");
+            }
+            var addresses = new List<IPAddress>();
+            foreach (var text in e.Addresses)
+            {
+                addresses.Add(IPAddress.TryParse(text, out var a)
+                    ? a
+                    : throw new IpamException($"IPAM journal {Path}: allocations[{i}].addresses '{text}' is not an IP address"));
+            }
+            allocations.Add(new Allocation(e.ContainerId, e.IfName, e.PodNamespace ?? "", e.PodName ?? "", addresses));
+        }
+        return new IpamState(blocks, allocations);
+    }
+
+    private static JournalFile ToFile(IpamState state) => new()
+    {
+        Version = FormatVersion,
+        Blocks = [.. state.Blocks.Select(b => b.ToString())],
+        Allocations =
+        [
+            .. state.Allocations.Select(a => new JournalEntry
+            {
+                ContainerId = a.ContainerId,
+                IfName = a.IfName,
+                PodNamespace = a.PodNamespace,
+                PodName = a.PodName,
+                Addresses = [.. a.Addresses.Select(x => x.ToString())],
+            }),
+        ],
+    };
+}
+
+internal sealed class JournalFile
+{
+    public int Version { get; set; }
+    public List<string> Blocks { get; set; } = [];
+    public List<JournalEntry> Allocations { get; set; } = [];
+}
+
+internal sealed class JournalEntry
+{
+    public string ContainerId { get; set; } = "";
+    public string IfName { get; set; } = "";
+    public string? PodNamespace { get; set; }
+    public string? PodName { get; set; }
+    public List<string> Addresses { get; set; } = [];
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(JournalFile))]
+internal sealed partial class JournalJsonContext : JsonSerializerContext;

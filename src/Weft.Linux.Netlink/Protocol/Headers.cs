@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+
+namespace Weft.Linux.Netlink.Protocol;
+
+// Fixed-size wire headers in host byte order, field for field as in the kernel headers.
+// Their sizes are checked against the C compiler by a test.
+
+/// <summary>struct nlmsghdr (16 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NlMsgHdr
+{
+    public uint Length;
+    public ushort Type;
+    public ushort Flags;
+    public uint Sequence;
+    public uint PortId;
+}
+
+/// <summary>struct ifinfomsg (16 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct IfInfoMsg
+{
+    public byte Family;
+    public byte Pad;
+    public ushort Type;
+    public int Index;
+    public uint Flags;
+    public uint Change;
+}
+
+/// <summary>struct ifaddrmsg (8 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct IfAddrMsg
+{
+    public byte Family;
+    public byte PrefixLength;
+    public byte Flags;
+    public byte Scope;
+    public int Index;
+}
+
+/// <summary>struct rtmsg (12 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct RtMsg
+{
+    public byte Family;
+    public byte DestinationLength;
+    public byte SourceLength;
+    public byte Tos;
+    public byte Table;
+    public byte Protocol;
+    public byte Scope;
+    public byte Type;
+    public uint Flags;
+}
+
+/// <summary>struct ndmsg (12 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NdMsg
+{
+    public byte Family;
+    public byte Pad1;
+    public ushort Pad2;
+    public int IfIndex;
+    public ushort State;
+    public byte Flags;
+    public byte Type;
+}
+
+/// <summary>struct nlmsgerr (20 bytes): the payload of NLMSG_ERROR, an ack when Error is 0.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NlMsgErr
+{
+    public int Error;
+    public NlMsgHdr Request;
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Weft.Linux.Interop;
+using Weft.Linux.Netlink.Protocol;
+
+namespace Weft.Linux.Netlink.Tests;
+
+/// <summary>
+/// Compiles a C program against the system's kernel and libc headers and compares every constant
+/// and struct layout the libraries rely on. Every const field of the constant classes is checked,
+/// so a new constant cannot slip in unchecked.
+/// </summary>
+public class KernelHeaderTests
+{
+    private static readonly Type[] ConstantClasses =
+    [
+        typeof(NetlinkConstants), typeof(RtnetlinkConstants), typeof(IfLinkConstants), typeof(IfAddrConstants),
+        typeof(NeighbourConstants), typeof(LinuxConstants), typeof(Errno),
+    ];
+
+    private static readonly (string CExpression, int Actual)[] Layouts =
+    [
+        ("sizeof(struct nlmsghdr)", Unsafe.SizeOf<NlMsgHdr>()),
+        ("sizeof(struct nlmsgerr)", Unsafe.SizeOf<NlMsgErr>()),
+        ("sizeof(struct ifinfomsg)", Unsafe.SizeOf<IfInfoMsg>()),
+        ("offsetof(struct ifinfomsg, ifi_index)", (int)Marshal.OffsetOf<IfInfoMsg>(nameof(IfInfoMsg.Index))),
+        ("offsetof(struct ifinfomsg, ifi_change)", (int)Marshal.OffsetOf<IfInfoMsg>(nameof(IfInfoMsg.Change))),
+        ("sizeof(struct ifaddrmsg)", Unsafe.SizeOf<IfAddrMsg>()),
+        ("offsetof(struct ifaddrmsg, ifa_index)", (int)Marshal.OffsetOf<IfAddrMsg>(nameof(IfAddrMsg.Index))),
+        ("sizeof(struct rtmsg)", Unsafe.SizeOf<RtMsg>()),
+        ("offsetof(struct rtmsg, rtm_protocol)", (int)Marshal.OffsetOf<RtMsg>(nameof(RtMsg.Protocol))),
+        ("offsetof(struct rtmsg, rtm_flags)", (int)Marshal.OffsetOf<RtMsg>(nameof(RtMsg.Flags))),
+        ("sizeof(struct ndmsg)", Unsafe.SizeOf<NdMsg>()),
+        ("offsetof(struct ndmsg, ndm_state)", (int)Marshal.OffsetOf<NdMsg>(nameof(NdMsg.State))),
+        ("offsetof(struct ndmsg, ndm_flags)", (int)Marshal.OffsetOf<NdMsg>(nameof(NdMsg.Flags))),
+        ("sizeof(struct sockaddr_nl)", Unsafe.SizeOf<SockaddrNl>()),
+        ("offsetof(struct sockaddr_nl, nl_pid)", (int)Marshal.OffsetOf<SockaddrNl>(nameof(SockaddrNl.PortId))),
+        ("sizeof(struct statx)", Unsafe.SizeOf<StatxBuffer>()),
+        ("offsetof(struct statx, stx_ino)", (int)Marshal.OffsetOf<StatxBuffer>(nameof(StatxBuffer.Inode))),
+    ];
+
+    private static readonly Dictionary<Type, (string CType, string Format)> CTypes = new()
+    {
+        [typeof(byte)] = ("unsigned char", "%llu"),
+        [typeof(ushort)] = ("unsigned short", "%llu"),
+        [typeof(uint)] = ("unsigned int", "%llu"),
+        [typeof(ulong)] = ("unsigned long long", "%llu"),
+        [typeof(nuint)] = ("unsigned long", "%llu"),
+        [typeof(int)] = ("int", "%lld"),
+    };
+
+    [Fact]
+    public void ConstantsAndLayoutsMatchTheKernelHeaders()
+    {
+        // xunit 2 cannot skip at run time; without a C compiler there is nothing to compare with.
+        if (!CompilerAvailable())
+        {
+            return;
+        }
+
+        var expected = new Dictionary<string, string>();
+        var program = new StringBuilder("""
+            #define _GNU_SOURCE
+            #include <errno.h>
+            #include <fcntl.h>
+            #include <sched.h>
+            #include <stddef.h>
+            #include <stdio.h>
+            #include <sys/mount.h>
+            #include <sys/socket.h>
+            #include <sys/stat.h>
+            #include <linux/if.h>
+            #include <linux/if_addr.h>
+            #include <linux/if_link.h>
+            #include <linux/neighbour.h>
+            #include <linux/netlink.h>
+            #include <linux/nsfs.h>
+            #include <linux/rtnetlink.h>
+            #include <linux/veth.h>
+            int main(void) {
+
+            """);
+        foreach (var field in ConstantClasses.SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static)).Where(f => f.IsLiteral))
+        {
+            var (cType, format) = CTypes[field.FieldType];
+            bool signed = format == "%lld";
+            program.AppendLine($"""  printf("{field.Name}={format}\n", ({(signed ? "long long" : "unsigned long long")})({cType})({field.Name}));""");
+            expected[field.Name] = Convert.ToString(field.GetRawConstantValue(), System.Globalization.CultureInfo.InvariantCulture)!;
+        }
+
+        foreach (var (expression, actual) in Layouts)
+        {
+            program.AppendLine($"""  printf("{expression}=%zu\n", {expression});""");
+            expected[expression] = actual.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        program.AppendLine("  return 0;\n}");
+
+        var fromHeaders = CompileAndRun(program.ToString());
+
+        Assert.True(expected.Count > 90, $"only {expected.Count} items checked");
+        var mismatches = expected.Where(e => !fromHeaders.TryGetValue(e.Key, out var c) || c != e.Value)
+            .Select(e => $"{e.Key}: C# {e.Value}, headers {fromHeaders.GetValueOrDefault(e.Key, "missing")}")
+            .ToList();
+        Assert.Empty(mismatches);
+    }
+
+    private static bool CompilerAvailable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, "cc")));
+
+    private static Dictionary<string, string> CompileAndRun(string source)
+    {
+        string dir = Directory.CreateTempSubdirectory("wt-headers-").FullName;
+        try
+        {
+            string cFile = Path.Combine(dir, "check.c"), binary = Path.Combine(dir, "check");
+            File.WriteAllText(cFile, source);
+            var (compileCode, compileOutput) = Run("cc", "-o", binary, cFile);
+            Assert.True(compileCode == 0, $"cc failed:\n{compileOutput}");
+            var (code, output) = Run(binary);
+            Assert.Equal(0, code);
+            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split('=', 2))
+                .ToDictionary(p => p[0], p => p[1]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Output) Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+}
