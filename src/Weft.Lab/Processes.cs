@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Weft.Linux.Interop;
 using Weft.Linux.Netns;
 
 namespace Weft.Lab;
@@ -65,8 +66,7 @@ public static class Processes
         {
             return false;
         }
-        using var p = Process.GetProcessById(pid);
-        Signal(pid, "TERM");
+        Syscalls.Kill(pid, Syscalls.SigTerm);
         var deadline = DateTime.UtcNow + grace;
         while (DateTime.UtcNow < deadline && IsAlive(pid, expectedInCmdline))
         {
@@ -74,18 +74,11 @@ public static class Processes
         }
         if (IsAlive(pid, expectedInCmdline))
         {
-            p.Kill();
+            Syscalls.Kill(pid, Syscalls.SigKill);
         }
         return true;
     }
 
     public static int? ReadPid(string file) =>
         File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var pid) ? pid : null;
-
-    private static void Signal(int pid, string sig)
-    {
-        using var k = Process.Start(new ProcessStartInfo("/bin/kill", ["-" + sig, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        { UseShellExecute = false, RedirectStandardError = true })!;
-        k.WaitForExit();
-    }
 }

@@ -135,6 +135,21 @@ public static class Syscalls
     /// <summary>The process id.</summary>
     public static int GetPid() => Libc.GetPid();
 
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+    public const int SigInt = 2;
+
+    /// <summary>Sends a signal to one process. False when the process no longer exists (ESRCH).</summary>
+    public static bool Kill(int pid, int signal)
+    {
+        if (Libc.Kill(pid, signal) == 0)
+        {
+            return true;
+        }
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == Errno.ESRCH ? false : throw new SyscallException($"kill({pid}, {signal})", errno);
+    }
+
     /// <summary>
     /// Opens a netlink socket of <paramref name="protocol"/> (e.g. NETLINK_ROUTE) bound to a
     /// kernel-chosen port. The socket belongs to the network namespace of the calling thread.

@@ -5,6 +5,7 @@ using System.Text;
 using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Core;
+using Weft.Linux.Interop;
 
 namespace Weft.Store.Etcd;
 
@@ -104,12 +105,12 @@ public sealed partial class EtcdServer : IAsyncDisposable
         {
             return;
         }
-        _ = Kill(Pid, SigTerm);
+        _ = Syscalls.Kill(Pid, Syscalls.SigTerm);
         if (await WaitExitAsync(StopTimeout))
         {
             return;
         }
-        _ = Kill(Pid, SigKill);
+        _ = Syscalls.Kill(Pid, Syscalls.SigKill);
         await WaitExitAsync(StopTimeout);
     }
 
@@ -263,9 +264,4 @@ public sealed partial class EtcdServer : IAsyncDisposable
         return (stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..close], stat[close + 2]);
     }
 
-    private const int SigTerm = 15;
-    private const int SigKill = 9;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

@@ -14,7 +14,8 @@ public class ProjectReferenceTests
         ["Weft.Core"] = [],
         ["Weft.Model"] = ["Weft.Core"],
         ["Weft.Store"] = ["Weft.Core", "Weft.Model"],
-        ["Weft.Store.Etcd"] = ["Weft.Core", "Weft.Model", "Weft.Store"],
+        // The etcd backend also launches a local etcd for standalone use and the lab, hence signals.
+        ["Weft.Store.Etcd"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Linux.Interop"],
         ["Weft.Ipam"] = ["Weft.Core", "Weft.Model", "Weft.Store"],
         ["Weft.Linux.Interop"] = [],
         ["Weft.Linux.Netlink"] = ["Weft.Linux.Interop", "Weft.Core"],

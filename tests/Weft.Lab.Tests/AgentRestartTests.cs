@@ -86,10 +86,7 @@ public partial class AgentRestartTests(ITestOutputHelper output)
     private static async Task<(int Sent, int Lost)> StopPingAsync(Process p)
     {
         // SIGINT makes ping print its summary.
-        using (var k = Process.Start("/bin/kill", ["-INT", p.Id.ToString()]))
-        {
-            await k.WaitForExitAsync();
-        }
+        Weft.Linux.Interop.Syscalls.Kill(p.Id, Weft.Linux.Interop.Syscalls.SigInt);
         var text = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
         var m = Summary().Match(text);

@@ -33,8 +33,15 @@ internal static class CniRunner
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
+        try
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The plugin may answer (e.g. an unknown command) and exit before reading stdin: a closed pipe, as with a runtime.
+        }
         if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
         {
             process.Kill();
