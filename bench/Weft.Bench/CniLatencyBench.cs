@@ -13,7 +13,7 @@ namespace Weft.Bench;
 /// </summary>
 internal static class CniLatencyBench
 {
-    private const int PodsPerRound = 50;
+    private const int PodsPerRound = 100;
 
     public static async Task RunAsync(int reps)
     {
@@ -33,6 +33,9 @@ internal static class CniLatencyBench
             for (var r = 0; r < reps; r++)
             {
                 rows[0].Add(Round(weft, lab.Paths.NetnsPrefix + "pod-b" + r));
+                // Weft answers DEL before the kernel has finished removing the veth; let that work finish so it
+                // is not charged to the peer's next round.
+                await WaitNoPodVethsAsync(nodeNs);
                 rows[1].Add(Round(peer, peerHost + "-p" + r));
             }
             Report("ADD p50", rows, x => x.addP50);
@@ -47,6 +50,15 @@ internal static class CniLatencyBench
                 NetNamespace.Delete(ns);
             }
             peerDir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task WaitNoPodVethsAsync(NetNamespace nodeNs)
+    {
+        using var rt = nodeNs.Run(Weft.Linux.Netlink.RtNetlink.Open);
+        while (rt.ListLinks().Any(l => l.Kind == "veth" && l.Name.StartsWith("weft", StringComparison.Ordinal)))
+        {
+            await Task.Delay(20);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -16,6 +17,17 @@ namespace Weft.Agent;
 internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu, string nodeName)
 {
     public volatile bool Ready;
+
+    private readonly ConcurrentDictionary<(string, string), Task> _deleting = new();
+    private readonly ConcurrentDictionary<(string, string), DateTime> _addStarted = new();
+
+    /// <summary>
+    /// True while an ADD or DEL of this attachment may still be changing the kernel, so a sweep that
+    /// finds its IP without a veth (ADD not done) or its veth without an IP (DEL not done) must wait.
+    /// </summary>
+    public bool IsBusy(string containerId, string ifName) =>
+        _deleting.ContainsKey((containerId, ifName))
+        || (_addStarted.TryGetValue((containerId, ifName), out var t) && DateTime.UtcNow - t < TimeSpan.FromMinutes(2));
 
     public async Task<CniResponse> HandleAsync(CniRequest req, CancellationToken ct)
     {
@@ -51,6 +63,13 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         {
             return Fail(CniErrorCodes.TryAgainLater, "weft-agent is not ready yet", $"node {nodeName} is still syncing");
         }
+        var key = (req.ContainerId!, req.IfName!);
+        _addStarted[key] = DateTime.UtcNow;
+        if (_deleting.TryGetValue(key, out var pendingDelete))
+        {
+            // The same attachment is being torn down; its veth must be gone before we make a new one.
+            await pendingDelete;
+        }
         var args = CniArgs.Parse(req.Args);
         var alloc = await ipam.AllocateAsync(
             new AllocationRequest(req.ContainerId!, req.IfName!, args.PodNamespace ?? "", args.PodName ?? ""), ct);
@@ -67,13 +86,40 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         return new CniResponse { Ok = true, ResultJson = Result(attached, req.Netns!, alloc.Addresses).ToJsonString() };
     }
 
-    private async Task<CniResponse> DelAsync(string containerId, string ifName, CancellationToken ct)
+    /// <summary>
+    /// Answers at once and tears down in the background: removing a veth waits for the kernel's network
+    /// device teardown (tens of ms, RCU), which is most of a DEL and need not hold the runtime. The IP is
+    /// released only after the veth is gone, so it cannot be given to a new pod while still in use; an ADD
+    /// of the same attachment waits for the teardown.
+    /// </summary>
+    private Task<CniResponse> DelAsync(string containerId, string ifName, CancellationToken ct)
     {
-        // Interface first, then the IP: a sweep that sees the IP free never finds a veth still using it.
-        pods.Detach(containerId, ifName);
-        await ipam.ReleaseAsync(containerId, ifName, ct);
-        return Ok();
+        var key = (containerId, ifName);
+        _addStarted.TryRemove(key, out _);
+        // A dedicated thread: the teardown blocks in the kernel, and on a small node that would starve the
+        // thread pool that serves the next CNI requests.
+        _deleting.GetOrAdd(key, k => Task.Factory.StartNew(async () =>
+        {
+            try
+            {
+                pods.Detach(k.Item1, k.Item2);
+                await ipam.ReleaseAsync(k.Item1, k.Item2, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // The housekeeper's sweep retries: an allocation without a veth, or a veth without an allocation.
+                Log.Error($"DEL {k.Item1} {k.Item2}: {e.Message}");
+            }
+            finally
+            {
+                _deleting.TryRemove(k, out _);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+        return Task.FromResult(Ok());
     }
+
+    /// <summary>Waits for background teardowns (tests and shutdown).</summary>
+    public Task DrainAsync() => Task.WhenAll(_deleting.Values);
 
     private CniResponse Check(CniRequest req)
     {

@@ -31,6 +31,7 @@ internal sealed class Housekeeper(AgentOptions options, NodeAllocator ipam, PodN
     {
         await ReplayDeletesAsync(ct);
         SweepVeths();
+        await SweepAllocationsAsync(ct);
         var released = await ipam.ReleaseEmptyBlocksAsync(options.BlockReleaseGrace, ct);
         if (released > 0)
         {
@@ -47,6 +48,25 @@ internal sealed class Housekeeper(AgentOptions options, NodeAllocator ipam, PodN
             {
                 DelQueue.Remove(options.DelQueueDir, entry);
                 Log.Info($"replayed queued DEL for {entry.Request.ContainerId}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// An allocation whose veth is gone belongs to a container that died without a DEL (its netns was
+    /// removed, which removes the veth): the runtime will never free it, so we do. Attachments with an ADD
+    /// or DEL in flight are left alone.
+    /// </summary>
+    private async Task SweepAllocationsAsync(CancellationToken ct)
+    {
+        var allocations = ipam.Allocations;
+        var veths = pods.ListHostVeths().ToHashSet();
+        foreach (var a in allocations)
+        {
+            if (!veths.Contains(KernelOwnership.HostVethName(a.ContainerId, a.IfName)) && !handler.IsBusy(a.ContainerId, a.IfName)
+                && await ipam.ReleaseAsync(a.ContainerId, a.IfName, ct))
+            {
+                Log.Info($"released {string.Join(", ", a.Addresses)} of {a.PodNamespace}/{a.PodName}: its container is gone");
             }
         }
     }

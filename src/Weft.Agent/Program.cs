@@ -11,6 +11,10 @@ catch (ArgumentException e)
     return 2;
 }
 
+// CNI requests do blocking netlink calls; enough pool threads up front keep a burst of pods from
+// waiting on the pool's slow thread injection.
+ThreadPool.SetMinThreads(32, 32);
+
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

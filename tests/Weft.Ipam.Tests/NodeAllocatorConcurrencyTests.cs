@@ -86,10 +86,9 @@ public sealed class NodeAllocatorConcurrencyTests(EtcdFixture etcd, ITestOutputH
                 await Helpers.StartAsync(store, "node-file", cfg, new FileAllocationJournal(Path.Combine(dir, "ipam.json"))), 500);
 
             output.WriteLine($"node-local allocations, block already claimed: {memory:F0}/s with an in-memory journal, "
-                + $"{file:F0}/s with the file journal (one fsync per allocation)");
-            // The allocator's own work must not be the bottleneck; the file rate is the disk's fsync latency.
+                + $"{file:F0}/s with the file journal");
             Assert.True(memory >= 1000, $"in-memory journal: {memory:F0} allocations/s, target 1000");
-            Assert.True(file > 0);
+            Assert.True(file >= 1000, $"file journal: {file:F0} allocations/s, target 1000");
         }
         finally
         {
