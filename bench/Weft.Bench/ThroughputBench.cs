@@ -29,18 +29,23 @@ internal static class ThroughputBench
         {
             var mtu = 1500 - 50;
             var (vethA, vethB) = RawVeth(prefix, mtu);
-            var (vxA, vxB) = RawVxlan(prefix, mtu);
+            var (vxA, vxB) = RawVxlan(lab, mtu);
+            var (hpA, hpB) = HandBuiltPods(lab, prefix, mtu);
             var same = new List<double>[2] { [], [] };
             var cross = new List<double>[2] { [], [] };
+            var crossPods = new List<double>[2] { [], [] };
             for (var r = 0; r < reps; r++)
             {
                 same[0].Add(await IperfAsync(pods["a"].ns, pods["b"].ns, pods["b"].ip));
                 same[1].Add(await IperfAsync(vethA, vethB, IPAddress.Parse("10.250.0.2")));
                 cross[0].Add(await IperfAsync(pods["a"].ns, pods["c"].ns, pods["c"].ip));
                 cross[1].Add(await IperfAsync(vxA, vxB, IPAddress.Parse("10.251.0.2")));
+                crossPods[0].Add(cross[0][^1]);
+                crossPods[1].Add(await IperfAsync(hpA, hpB, IPAddress.Parse("10.252.2.2")));
             }
             Report("same node: Weft pods vs raw veth pair", same);
-            Report("across nodes: Weft VXLAN vs raw VXLAN link", cross);
+            Report("across nodes: Weft VXLAN vs raw VXLAN link between the node namespaces", cross);
+            Report("across nodes: Weft VXLAN vs hand-built pod-to-pod VXLAN (same veths and hops)", crossPods);
         }
         finally
         {
@@ -99,29 +104,49 @@ internal static class ThroughputBench
         return (a, b);
     }
 
-    private static (NetNamespace, NetNamespace) RawVxlan(string prefix, int mtu)
+    /// <summary>
+    /// A hand-built VXLAN link between the lab's two node namespaces, over the same underlay (and fabric
+    /// bridge) Weft uses, so the only difference left is Weft's part: pod veths and forwarding.
+    /// </summary>
+    private static (NetNamespace, NetNamespace) RawVxlan(BenchLab lab, int mtu)
     {
-        var a = NetNamespace.Create(prefix + "-xa");
-        var b = NetNamespace.Create(prefix + "-xb");
-        using (var ra = a.Run(RtNetlink.Open))
+        var nodes = new[] { "node1", "node2" }.Select(n => NetNamespace.Open(NetNamespace.PathOf(lab.Paths.NodeNetns(n)))).ToArray();
+        for (var i = 1; i <= 2; i++)
         {
-            ra.CreateVeth("eth0", "eth0", b.Handle, 1500);
-        }
-        var i = 0;
-        foreach (var ns in new[] { a, b })
-        {
-            i++;
-            using var rt = ns.Run(RtNetlink.Open);
-            var under = IPAddress.Parse($"172.30.0.{i}");
-            var remote = IPAddress.Parse($"172.30.0.{3 - i}");
-            Up(rt, "eth0", under, 24);
-            rt.CreateVxlan("vx0", 42, under, rt.GetLink("eth0")!.Index, 4789, mtu, [0x0e, 0, 0, 0, 0, (byte)i], learning: false);
-            Up(rt, "vx0", IPAddress.Parse($"10.251.0.{i}"), 24);
-            var vx = rt.GetLink("vx0")!.Index;
+            using var rt = nodes[i - 1].Run(RtNetlink.Open);
+            var under = LabSpec.NodeIPv4(i);
+            var remote = LabSpec.NodeIPv4(3 - i);
+            rt.CreateVxlan("wbvx0", 42, under, rt.GetLink("eth0")!.Index, 4790, mtu, [0x0e, 0, 0, 0, 0, (byte)i], learning: false);
+            Up(rt, "wbvx0", IPAddress.Parse($"10.251.0.{i}"), 24);
+            var vx = rt.GetLink("wbvx0")!.Index;
             rt.ReplaceNeighbor(vx, IPAddress.Parse($"10.251.0.{3 - i}"), [0x0e, 0, 0, 0, 0, (byte)(3 - i)], permanent: true);
             rt.ReplaceFdb(vx, [0x0e, 0, 0, 0, 0, (byte)(3 - i)], remote);
         }
-        return (a, b);
+        return (nodes[0], nodes[1]);
+    }
+
+    /// <summary>
+    /// The same topology as Weft's, wired by hand: a namespace per "pod" behind a veth on each lab node,
+    /// static routes over the raw VXLAN link. What the kernel itself costs for two pod hops and forwarding.
+    /// </summary>
+    private static (NetNamespace, NetNamespace) HandBuiltPods(BenchLab lab, string prefix, int mtu)
+    {
+        var pods = new NetNamespace[2];
+        for (var i = 1; i <= 2; i++)
+        {
+            using var node = NetNamespace.Open(NetNamespace.PathOf(lab.Paths.NodeNetns($"node{i}")));
+            var pod = pods[i - 1] = NetNamespace.Create($"{prefix}-hp{i}");
+            using var rn = node.Run(RtNetlink.Open);
+            rn.CreateVeth($"wbp{i}", "eth0", pod.Handle, mtu);
+            Up(rn, $"wbp{i}", IPAddress.Parse($"10.252.{i}.1"), 24);
+            rn.ReplaceRoute(new RouteSpec(IPNetwork.Parse($"10.252.{3 - i}.0/24"), IPAddress.Parse($"10.251.0.{3 - i}"),
+                rn.GetLink("wbvx0")!.Index, 4, RouteScope.Universe, OnLink: false));
+            using var rp = pod.Run(RtNetlink.Open);
+            Up(rp, "eth0", IPAddress.Parse($"10.252.{i}.2"), 24);
+            rp.ReplaceRoute(new RouteSpec(IPNetwork.Parse("0.0.0.0/0"), IPAddress.Parse($"10.252.{i}.1"),
+                rp.GetLink("eth0")!.Index, 4, RouteScope.Universe, OnLink: false));
+        }
+        return (pods[0], pods[1]);
     }
 
     private static void Up(RtNetlink rt, string name, IPAddress ip, int prefix)

@@ -19,15 +19,21 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
     public volatile bool Ready;
 
     private readonly ConcurrentDictionary<(string, string), Task> _deleting = new();
-    private readonly ConcurrentDictionary<(string, string), DateTime> _addStarted = new();
+
+    /// <summary>Per attachment: long.MaxValue while its ADD runs, then the <see cref="_clock"/> value it finished at.</summary>
+    private readonly ConcurrentDictionary<(string, string), long> _adds = new();
+    private long _clock;
+
+    /// <summary>A point in the sequence of finished ADDs; pass it to <see cref="IsBusy"/>.</summary>
+    public long Mark() => Interlocked.Read(ref _clock);
 
     /// <summary>
-    /// True while an ADD or DEL of this attachment may still be changing the kernel, so a sweep that
-    /// finds its IP without a veth (ADD not done) or its veth without an IP (DEL not done) must wait.
+    /// True when an ADD or DEL of this attachment is running or an ADD finished after <paramref name="mark"/>:
+    /// a sweep that looked at the kernel before then may have seen its IP without its veth, which proves nothing.
     /// </summary>
-    public bool IsBusy(string containerId, string ifName) =>
+    public bool IsBusy(string containerId, string ifName, long mark) =>
         _deleting.ContainsKey((containerId, ifName))
-        || (_addStarted.TryGetValue((containerId, ifName), out var t) && DateTime.UtcNow - t < TimeSpan.FromMinutes(2));
+        || (_adds.TryGetValue((containerId, ifName), out var done) && done > mark);
 
     public async Task<CniResponse> HandleAsync(CniRequest req, CancellationToken ct)
     {
@@ -64,7 +70,19 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
             return Fail(CniErrorCodes.TryAgainLater, "weft-agent is not ready yet", $"node {nodeName} is still syncing");
         }
         var key = (req.ContainerId!, req.IfName!);
-        _addStarted[key] = DateTime.UtcNow;
+        _adds[key] = long.MaxValue;
+        try
+        {
+            return await AddTrackedAsync(req, key, ct);
+        }
+        finally
+        {
+            _adds[key] = Interlocked.Increment(ref _clock);
+        }
+    }
+
+    private async Task<CniResponse> AddTrackedAsync(CniRequest req, (string, string) key, CancellationToken ct)
+    {
         if (_deleting.TryGetValue(key, out var pendingDelete))
         {
             // The same attachment is being torn down; its veth must be gone before we make a new one.
@@ -95,7 +113,7 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
     private Task<CniResponse> DelAsync(string containerId, string ifName, CancellationToken ct)
     {
         var key = (containerId, ifName);
-        _addStarted.TryRemove(key, out _);
+        _adds.TryRemove(key, out _);
         // A dedicated thread: the teardown blocks in the kernel, and on a small node that would starve the
         // thread pool that serves the next CNI requests.
         _deleting.GetOrAdd(key, k => Task.Factory.StartNew(async () =>

@@ -59,11 +59,12 @@ internal sealed class Housekeeper(AgentOptions options, NodeAllocator ipam, PodN
     /// </summary>
     private async Task SweepAllocationsAsync(CancellationToken ct)
     {
+        var mark = handler.Mark();
         var allocations = ipam.Allocations;
         var veths = pods.ListHostVeths().ToHashSet();
         foreach (var a in allocations)
         {
-            if (!veths.Contains(KernelOwnership.HostVethName(a.ContainerId, a.IfName)) && !handler.IsBusy(a.ContainerId, a.IfName)
+            if (!veths.Contains(KernelOwnership.HostVethName(a.ContainerId, a.IfName)) && !handler.IsBusy(a.ContainerId, a.IfName, mark)
                 && await ipam.ReleaseAsync(a.ContainerId, a.IfName, ct))
             {
                 Log.Info($"released {string.Join(", ", a.Addresses)} of {a.PodNamespace}/{a.PodName}: its container is gone");

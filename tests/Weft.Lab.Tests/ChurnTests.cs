@@ -62,8 +62,8 @@ public class ChurnTests(ITestOutputHelper output)
             using var rt = ns.Run(RtNetlink.Open);
             var veths = rt.ListLinks().Where(l => l.Kind == "veth" && l.Name.StartsWith("weft", StringComparison.Ordinal)).Select(l => l.Name).ToList();
             Assert.True(veths.Count == 0, $"{node} still has {string.Join(", ", veths)}");
-            var journal = File.ReadAllText(Path.Combine(lab.Paths.NodeDir(node), "state", "ipam.json"));
-            Assert.DoesNotContain("containerId", journal, StringComparison.OrdinalIgnoreCase);
+            var journal = new Weft.Ipam.FileAllocationJournal(Path.Combine(lab.Paths.NodeDir(node), "state", "ipam.json")).Load();
+            Assert.True(journal is not null && journal.Allocations.Count == 0, $"{node} still holds allocations");
         }
         Assert.DoesNotContain(NetNamespace.List(), n => n.StartsWith(lab.Paths.NetnsPrefix + "pod-", StringComparison.Ordinal));
     }
