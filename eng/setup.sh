@@ -11,9 +11,11 @@ command -v iperf3 >/dev/null || need+=(iperf3)
 command -v ping >/dev/null || need+=(iputils-ping)
 command -v nsenter >/dev/null || need+=(util-linux)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
-if [ "${WEFT_SETUP_PODMAN:-0}" = 1 ]; then
-  command -v podman >/dev/null || need+=(podman busybox-static catatonit)
-fi
+# A real container runtime for the CNI tests: podman 4.3 with its CNI backend, runc, a static busybox image.
+command -v podman >/dev/null || need+=(podman)
+command -v runc >/dev/null || need+=(runc)
+command -v conmon >/dev/null || need+=(conmon)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
