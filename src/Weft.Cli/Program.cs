@@ -29,6 +29,7 @@ try
     };
 }
 catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or FileNotFoundException
+    or Weft.Model.ValidationException
     or TimeoutException or Weft.Store.StoreException or IOException)
 {
     Console.Error.WriteLine($"error: {e.Message}");

@@ -19,10 +19,11 @@ internal static class ResourceCommands
             throw new ArgumentException("usage: weft apply -f FILE|DIR");
         }
         var objects = files.SelectMany(ManifestReader.Read).ToList();
+        // Everything is checked before anything is written: a bad file changes nothing.
+        objects.ForEach(Validate);
         await using var store = Open(lab);
         foreach (var obj in objects)
         {
-            Validate(obj);
             if (obj.Kind == "Pod" && obj.Metadata.Namespace is { } ns
                 && await store.GetAsync(new ResourceKey("", "Namespace", null, ns), ct) is null)
             {
