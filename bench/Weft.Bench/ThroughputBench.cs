@@ -31,19 +31,24 @@ internal static class ThroughputBench
             var (vethA, vethB) = RawVeth(prefix, mtu);
             var (vxA, vxB) = RawVxlan(lab, mtu);
             var (hpA, hpB) = HandBuiltPods(lab, prefix, mtu);
+            var (hsA, hsB) = HandBuiltSameNode(lab, prefix, mtu);
             var same = new List<double>[2] { [], [] };
+            var samePods = new List<double>[2] { [], [] };
             var cross = new List<double>[2] { [], [] };
             var crossPods = new List<double>[2] { [], [] };
             for (var r = 0; r < reps; r++)
             {
                 same[0].Add(await IperfAsync(pods["a"].ns, pods["b"].ns, pods["b"].ip));
                 same[1].Add(await IperfAsync(vethA, vethB, IPAddress.Parse("10.250.0.2")));
+                samePods[0].Add(same[0][^1]);
+                samePods[1].Add(await IperfAsync(hsA, hsB, IPAddress.Parse("10.253.2.2")));
                 cross[0].Add(await IperfAsync(pods["a"].ns, pods["c"].ns, pods["c"].ip));
                 cross[1].Add(await IperfAsync(vxA, vxB, IPAddress.Parse("10.251.0.2")));
                 crossPods[0].Add(cross[0][^1]);
                 crossPods[1].Add(await IperfAsync(hpA, hpB, IPAddress.Parse("10.252.2.2")));
             }
             Report("same node: Weft pods vs raw veth pair", same);
+            Report("same node: Weft pods vs hand-built pods behind veths on one node (same hops)", samePods);
             Report("across nodes: Weft VXLAN vs raw VXLAN link between the node namespaces", cross);
             Report("across nodes: Weft VXLAN vs hand-built pod-to-pod VXLAN (same veths and hops)", crossPods);
         }
@@ -144,6 +149,25 @@ internal static class ThroughputBench
             using var rp = pod.Run(RtNetlink.Open);
             Up(rp, "eth0", IPAddress.Parse($"10.252.{i}.2"), 24);
             rp.ReplaceRoute(new RouteSpec(IPNetwork.Parse("0.0.0.0/0"), IPAddress.Parse($"10.252.{i}.1"),
+                rp.GetLink("eth0")!.Index, 4, RouteScope.Universe, OnLink: false));
+        }
+        return (pods[0], pods[1]);
+    }
+
+    /// <summary>Two namespaces behind veths on lab node1, routed by the node: the kernel's cost of Weft's same-node topology.</summary>
+    private static (NetNamespace, NetNamespace) HandBuiltSameNode(BenchLab lab, string prefix, int mtu)
+    {
+        using var node = NetNamespace.Open(NetNamespace.PathOf(lab.Paths.NodeNetns("node1")));
+        using var rn = node.Run(RtNetlink.Open);
+        var pods = new NetNamespace[2];
+        for (var i = 1; i <= 2; i++)
+        {
+            var pod = pods[i - 1] = NetNamespace.Create($"{prefix}-hs{i}");
+            rn.CreateVeth($"wbs{i}", "eth0", pod.Handle, mtu);
+            Up(rn, $"wbs{i}", IPAddress.Parse($"10.253.{i}.1"), 24);
+            using var rp = pod.Run(RtNetlink.Open);
+            Up(rp, "eth0", IPAddress.Parse($"10.253.{i}.2"), 24);
+            rp.ReplaceRoute(new RouteSpec(IPNetwork.Parse("0.0.0.0/0"), IPAddress.Parse($"10.253.{i}.1"),
                 rp.GetLink("eth0")!.Index, 4, RouteScope.Universe, OnLink: false));
         }
         return (pods[0], pods[1]);
