@@ -20,6 +20,8 @@ public class ProjectReferenceTests
         ["Weft.Linux.Interop"] = [],
         ["Weft.Linux.Netlink"] = ["Weft.Linux.Interop", "Weft.Core"],
         ["Weft.Linux.Netns"] = ["Weft.Linux.Interop"],
+        ["Weft.Linux.Nftables"] = ["Weft.Core"],
+        ["Weft.Policy"] = ["Weft.Core", "Weft.Model"],
         ["Weft.Dataplane"] = ["Weft.Core", "Weft.Linux.Interop", "Weft.Linux.Netlink", "Weft.Linux.Netns"],
         ["Weft.Agent.Contract"] = ["Weft.Core"],
         ["Weft.Agent"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Ipam", "Weft.Dataplane", "Weft.Agent.Contract"],
@@ -27,7 +29,7 @@ public class ProjectReferenceTests
         // The lab builds virtual nodes out of namespaces: it uses the kernel modules directly, never the product dataplane.
         ["Weft.Lab"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Linux.Interop", "Weft.Linux.Netlink",
             "Weft.Linux.Netns", "Weft.Agent.Contract"],
-        ["Weft.Cli"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Lab", "Weft.Agent.Contract", "Weft.Linux.Netns"],
+        ["Weft.Cli"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Lab", "Weft.Agent.Contract", "Weft.Linux.Netns", "Weft.Policy"],
     };
 
     /// <summary>Only these may declare P/Invoke; everything native goes through Weft.Linux.Interop.</summary>
@@ -88,7 +90,7 @@ public class ProjectReferenceTests
     [Fact]
     public void Pure_projects_do_not_use_processes_or_the_kernel()
     {
-        string[] pure = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Ipam"];
+        string[] pure = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Ipam", "Weft.Policy"];
         string[] forbidden = ["System.Diagnostics.Process", "Process.Start", "/proc/", "/sys/", "Weft.Linux"];
         var offenders = pure.SelectMany(p => Directory.GetFiles(Path.Combine(Root(), "src", p), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal))

@@ -1,0 +1,1 @@
+namespace Weft.Linux.Nftables;
