@@ -153,18 +153,11 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
 
     private async Task<CniResponse> GcAsync(CniRequest req, CancellationToken ct)
     {
-        var conf = JsonNode.Parse(req.ConfigJson) as JsonObject ?? [];
-        var valid = new HashSet<(string, string)>();
-        foreach (var key in new[] { "cni.dev/valid-attachments", "cni.dev/attachments" })
+        if (!NetConf.TryParse(req.ConfigJson, out var conf, out var error))
         {
-            if (conf[key] is JsonArray list)
-            {
-                foreach (var a in list.OfType<JsonObject>())
-                {
-                    valid.Add((a["containerID"]?.GetValue<string>() ?? "", a["ifname"]?.GetValue<string>() ?? ""));
-                }
-            }
+            return Fail(error.Code, error.Msg, error.Details);
         }
+        var valid = (conf.ValidAttachments ?? []).Select(a => (a.ContainerId ?? "", a.IfName ?? "")).ToHashSet();
         foreach (var stale in ipam.Allocations.Where(a => !valid.Contains((a.ContainerId, a.IfName))).ToList())
         {
             pods.Detach(stale.ContainerId, stale.IfName);

@@ -26,7 +26,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
     private Informer? _pods;
     private int _nextNode;
 
-    private sealed record Sandbox(SandboxRecord Record, string Result, Workload? Workload);
+    private sealed record Sandbox(SandboxRecord Record, string Result, Workload Workload);
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -49,7 +49,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
             await _signal.WaitAsync(ct);
             try
             {
-                await ReconcileAsync(ct);
+                Reconcile(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -69,7 +69,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
         }
     }
 
-    private async Task ReconcileAsync(CancellationToken ct)
+    private void Reconcile(CancellationToken ct)
     {
         var pods = _pods!.Items.ToDictionary(p => p.Metadata.Uid ?? "");
         foreach (var pod in pods.Values)
@@ -99,7 +99,6 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
         {
             Start(uid, () => TeardownAsync(uid, null, ct));
         }
-        await Task.CompletedTask;
     }
 
     private void Start(string uid, Func<Task> work)
@@ -142,7 +141,8 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
         var uid = pod.Metadata.Uid!;
         var containerId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var netnsName = paths.PodNetns(uid);
-        var record = new SandboxRecord(view.Namespace, view.Name, uid, view.NodeName!, containerId, netnsName, "eth0", []);
+        var ports = view.Containers.SelectMany(c => c.Ports).Select(p => p.ContainerPort).Distinct().ToList();
+        var record = new SandboxRecord(view.Namespace, view.Name, uid, view.NodeName!, containerId, netnsName, "eth0", [], ports);
         NetNamespace.Delete(netnsName);
         using var podNs = NetNamespace.Create(netnsName);
         using (var rt = podNs.Run(RtNetlink.Open))
@@ -170,7 +170,6 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
         var ips = (JsonNode.Parse(result)?["ips"] as JsonArray ?? [])
             .Select(i => i?["address"]?.GetValue<string>()?.Split('/')[0]).OfType<string>().ToList();
         record = record with { Ips = ips };
-        var ports = view.Containers.SelectMany(c => c.Ports).Select(p => p.ContainerPort);
         var workload = new Workload(podNs, $"{view.Namespace}/{view.Name}", ports);
         _sandboxes[uid] = new Sandbox(record, result, workload);
         File.WriteAllText(Path.Combine(paths.SandboxDir, uid + ".json"), JsonSerializer.Serialize(record, LabJsonContext.Default.SandboxRecord));
@@ -183,7 +182,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
     {
         if (_sandboxes.TryRemove(uid, out var sb))
         {
-            sb.Workload?.Dispose();
+            sb.Workload.Dispose();
             using var nodeNs = NetNamespace.Open(NetNamespace.PathOf(paths.NodeNetns(sb.Record.Node)));
             var cni = new CniInvoker(nodeNs, paths.CniConfDir(sb.Record.Node), Path.GetDirectoryName(LabBinaries.Cni)!);
             var attachment = Attachment(sb.Record);
@@ -261,7 +260,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
         }
     }
 
-    /// <summary>After a supervisor restart: sandboxes survive in the kernel; their workloads are started again.</summary>
+    /// <summary>After a supervisor restart: sandboxes survive in the kernel, and their workloads are started again.</summary>
     private void RestoreSandboxes()
     {
         foreach (var file in Directory.GetFiles(paths.SandboxDir, "*.json"))
@@ -273,7 +272,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
                 continue;
             }
             using var ns = NetNamespace.Open(NetNamespace.PathOf(rec.NetnsName));
-            _sandboxes[rec.Uid] = new Sandbox(rec, File.ReadAllText(resultFile), null);
+            _sandboxes[rec.Uid] = new Sandbox(rec, File.ReadAllText(resultFile), new Workload(ns, $"{rec.Namespace}/{rec.Name}", rec.Ports));
         }
     }
 
@@ -281,7 +280,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
     {
         foreach (var sb in _sandboxes.Values)
         {
-            sb.Workload?.Dispose();
+            sb.Workload.Dispose();
         }
         if (_pods is not null)
         {

@@ -61,7 +61,7 @@ public sealed record LabSpec
 /// <summary>A pod sandbox the lab's kubelet made; saved so `exec`, `probe` and a restarted supervisor find it.</summary>
 public sealed record SandboxRecord(
     string Namespace, string Name, string Uid, string Node, string ContainerId, string NetnsName, string IfName,
-    IReadOnlyList<string> Ips);
+    IReadOnlyList<string> Ips, IReadOnlyList<int> Ports);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LabSpec))]

@@ -13,15 +13,8 @@ public static class Processes
     /// </summary>
     public static int StartDetached(IReadOnlyList<string> command, string logFile, NetNamespace? ns = null)
     {
-        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!");
-        psi.ArgumentList.Add("sh");
-        psi.ArgumentList.Add(logFile);
-        foreach (var a in command)
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var psi = ShellWithLog("setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!", command, logFile);
+        psi.RedirectStandardOutput = true;
         using var p = ns is null ? Process.Start(psi)! : ns.StartProcess(psi);
         var pid = p.StandardOutput.ReadLine();
         p.WaitForExit();
@@ -31,16 +24,23 @@ public static class Processes
     /// <summary>Starts a child whose output goes to a log file (the shell execs, so the PID is the program's).</summary>
     public static Process StartChild(IReadOnlyList<string> command, string logFile, NetNamespace? ns = null)
     {
+        var psi = ShellWithLog("exec \"$@\" </dev/null >>\"$log\" 2>&1", command, logFile);
+        return ns is null ? Process.Start(psi)! : ns.StartProcess(psi);
+    }
+
+    /// <summary>`sh -c SCRIPT sh LOG CMD...`: the command travels as positional arguments, so nothing needs quoting.</summary>
+    private static ProcessStartInfo ShellWithLog(string script, IReadOnlyList<string> command, string logFile)
+    {
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1");
+        psi.ArgumentList.Add("log=$1; shift; " + script);
         psi.ArgumentList.Add("sh");
         psi.ArgumentList.Add(logFile);
         foreach (var a in command)
         {
             psi.ArgumentList.Add(a);
         }
-        return ns is null ? Process.Start(psi)! : ns.StartProcess(psi);
+        return psi;
     }
 
     public static bool IsAlive(int pid, string expectedInCmdline)

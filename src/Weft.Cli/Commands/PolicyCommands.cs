@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Weft.Cli.Output;
+using Weft.Model;
+using Weft.Policy.Evaluation;
+using Weft.Policy.Ir;
+using Weft.Policy.Kubernetes;
+
+[assembly: InternalsVisibleTo("Weft.Policy.Tests")]
+
+namespace Weft.Cli.Commands;
+
+/// <summary>
+/// `weft policy explain|matrix`, offline: namespaces, pods (IPs from status.podIPs) and NetworkPolicies come from
+/// -f files or directories, and the reference evaluator answers without sending a packet.
+/// </summary>
+internal static class PolicyCommands
+{
+    private const string Usage = """
+        usage:
+          weft policy explain --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP|UDP|SCTP] -f FILE|DIR [-f ...]
+          weft policy matrix [--port 80] [--protocol TCP|UDP|SCTP] [-o json] -f FILE|DIR [-f ...]
+        """;
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Task<int> RunAsync(string[] argv, CancellationToken ct) => RunAsync(argv, Console.Out, Console.Error, ct);
+
+    /// <summary>Exit 0 on an answer, 1 on bad input (message names the object and field), 2 on usage errors.</summary>
+    internal static Task<int> RunAsync(string[] argv, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        Args a;
+        try
+        {
+            a = Args.Parse(argv);
+        }
+        catch (ArgumentException e)
+        {
+            return Task.FromResult(Fail(stderr, e.Message, 2));
+        }
+        var sub = a.Positional.FirstOrDefault();
+        try
+        {
+            return Task.FromResult(sub switch
+            {
+                "explain" => Explain(a, stdout),
+                "matrix" => Matrix(a, stdout),
+                _ => Fail(stderr, sub is null ? "missing policy command" : $"unknown policy command '{sub}'", 2),
+            });
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or ValidationException or IOException)
+        {
+            return Task.FromResult(Fail(stderr, e.Message, 1));
+        }
+    }
+
+    private static int Explain(Args a, TextWriter stdout)
+    {
+        var from = a.Get("from") ?? throw new ArgumentException("--from NS/POD|IP is required");
+        var to = a.Get("to") ?? throw new ArgumentException("--to NS/POD|IP is required");
+        var connection = ReadConnection(a);
+        var evaluator = Load(a);
+        stdout.Write(Explanation.Format(evaluator.Evaluate(from, to, connection)));
+        return 0;
+    }
+
+    private static int Matrix(Args a, TextWriter stdout)
+    {
+        var connection = ReadConnection(a);
+        var output = a.Get("o", "output");
+        var evaluator = Load(a);
+        if (output is not (null or "json"))
+        {
+            throw new ArgumentException($"-o: '{output}' is not supported; use json or leave it out");
+        }
+        var matrix = evaluator.Matrix(connection);
+        if (output == "json")
+        {
+            stdout.WriteLine(matrix.ToJson().ToJsonString(Indented));
+            return 0;
+        }
+        var ids = matrix.Matrix.Keys.ToList();
+        stdout.WriteLine($"reachability {Protocols.Name(matrix.Protocol)}/{matrix.Port} by policy: rows = from, columns = to, "
+            + $"'.' = allowed, 'X' = denied ({matrix.Reachable}/{matrix.Total} allowed)");
+        var table = new TablePrinter(["FROM\\TO", .. ids.Select((_, i) => (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            table.AddRow([$"{i + 1} {ids[i]}", .. ids.Select(id => matrix.Matrix[ids[i]][id] ? "." : "X")]);
+        }
+        table.Write(stdout);
+        return 0;
+    }
+
+    private static Connection ReadConnection(Args a)
+    {
+        var port = a.GetInt("port", 80);
+        var text = a.Get("protocol") ?? "TCP";
+        var protocol = Protocols.Parse(text) is { } p and (L4Protocol.Tcp or L4Protocol.Udp or L4Protocol.Sctp)
+            ? p
+            : throw new ArgumentException($"--protocol: '{text}' must be TCP, UDP or SCTP");
+        return port is >= 1 and <= 65535 ? new Connection(protocol, port) : throw new ArgumentException($"--port: {port} must be between 1 and 65535");
+    }
+
+    /// <summary>Reads every file, validates every object, and only then builds the evaluator: a bad file yields no answer.</summary>
+    private static PolicyEvaluator Load(Args a)
+    {
+        var files = a.All("f", "filename");
+        a.RejectUnknown();
+        if (files.Count == 0)
+        {
+            throw new ArgumentException("-f FILE|DIR is required (a lab-backed mode is not available yet)\n" + Usage);
+        }
+        var objects = files.SelectMany(ManifestReader.Read).ToList();
+        var errors = objects.Where(o => o.Kind is "Pod" or "Namespace" or "Node").SelectMany(Validation.GetErrors).ToList();
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        var policies = NetworkPolicies.CompileAll(objects.Where(NetworkPolicies.Is));
+        return new PolicyEvaluator(ClusterSnapshot.FromResources(objects), policies);
+    }
+
+    private static int Fail(TextWriter stderr, string message, int code)
+    {
+        stderr.WriteLine($"error: {message}");
+        if (code == 2)
+        {
+            stderr.WriteLine(Usage);
+        }
+        return code;
+    }
+}

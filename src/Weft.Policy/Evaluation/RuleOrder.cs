@@ -1,0 +1,48 @@
+using Weft.Policy.Ir;
+
+namespace Weft.Policy.Evaluation;
+
+/// <summary>The ladder order: tier (band, rank, name), policy order, policy (tie-break), rule index.</summary>
+public sealed class RuleOrder : IComparer<PolicyRule>
+{
+    public static RuleOrder Instance { get; } = new();
+
+    /// <summary>Tier units in evaluation order.</summary>
+    public static IComparer<Tier> Tiers { get; } = Comparer<Tier>.Create(CompareTiers);
+
+    public int Compare(PolicyRule? x, PolicyRule? y)
+    {
+        if (x is null || y is null)
+        {
+            return x is null ? (y is null ? 0 : -1) : 1;
+        }
+        var c = CompareTiers(x.Tier, y.Tier);
+        if (c == 0)
+        {
+            c = x.PolicyOrder.CompareTo(y.PolicyOrder);
+        }
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(x.TieBreak, y.TieBreak);
+        }
+        if (c == 0)
+        {
+            c = x.Id.Index.CompareTo(y.Id.Index);
+        }
+        return c;
+    }
+
+    private static int CompareTiers(Tier? x, Tier? y)
+    {
+        if (x is null || y is null)
+        {
+            return x is null ? (y is null ? 0 : -1) : 1;
+        }
+        var c = x.Band.CompareTo(y.Band);
+        if (c == 0)
+        {
+            c = x.Rank.CompareTo(y.Rank);
+        }
+        return c == 0 ? string.CompareOrdinal(x.Name, y.Name) : c;
+    }
+}

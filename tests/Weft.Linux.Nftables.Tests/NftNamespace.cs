@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using Weft.Linux.Netns;
+
+namespace Weft.Linux.Nftables.Tests;
+
+/// <summary>
+/// A throwaway network namespace ("wt" + random hex) with an <see cref="NftRunner"/> whose nft runs
+/// inside it. Dispose deletes the namespace, and with it every table the test made.
+/// </summary>
+internal sealed class NftNamespace : IDisposable
+{
+    public NftNamespace(string table = "weft")
+    {
+        Name = "wt" + RandomNumberGenerator.GetHexString(6, lowercase: true);
+        Ns = NetNamespace.Create(Name);
+        Nft = new NftRunner(table, Ns.StartProcess);
+    }
+
+    public string Name { get; }
+
+    public NetNamespace Ns { get; }
+
+    public NftRunner Nft { get; }
+
+    /// <summary>A runner for another table in the same namespace (a "foreign" table).</summary>
+    public NftRunner Other(string table) => new(table, Ns.StartProcess);
+
+    public void Dispose()
+    {
+        Ns.Dispose();
+        NetNamespace.Delete(Name);
+    }
+}
