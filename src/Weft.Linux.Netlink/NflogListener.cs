@@ -16,7 +16,7 @@ namespace Weft.Linux.Netlink;
 /// The socket belongs to the network namespace of the thread that calls <see cref="Open"/> (open it
 /// inside <c>ns.Run</c> for another namespace) and then works from any thread. One reader at a time:
 /// use either <see cref="Read"/> or <see cref="ReadAllAsync"/>. A group has one listener per
-/// namespace; binding a taken group fails with EBUSY. When the reader falls behind, the kernel drops
+/// namespace; binding a taken group fails with EPERM. When the reader falls behind, the kernel drops
 /// records and the socket reports ENOBUFS, counted in <see cref="LostBursts"/>.
 /// </remarks>
 public sealed class NflogListener : IDisposable
@@ -45,7 +45,7 @@ public sealed class NflogListener : IDisposable
     public int LostBursts { get; private set; }
 
     /// <summary>Binds NFLOG group <paramref name="group"/> in the calling thread's network namespace.</summary>
-    /// <exception cref="NetlinkException">The kernel refused the binding (EBUSY: another listener has the group).</exception>
+    /// <exception cref="NetlinkException">The kernel refused the binding (EPERM: another socket has the group).</exception>
     public static NflogListener Open(ushort group, uint copyRange = DefaultCopyRange)
     {
         var socket = Syscalls.OpenNetlinkSocket(NETLINK_NETFILTER);

@@ -12,13 +12,29 @@ public static class NftRenderer
     /// <summary>
     /// The whole table: create it if missing, flush every rule and every set/map it keeps, delete
     /// chains and sets that <paramref name="existing"/> lists but <paramref name="desired"/> does not,
-    /// then define everything again. Counters restart because rules are re-added.
+    /// then define everything again. Counters restart because rules are re-added. A set, map or base
+    /// chain cannot change its definition (type, flags, hook, priority) under the same name here:
+    /// use <see cref="Full(NftTable, NftTable)"/>, which knows the old definitions, or a new name.
     /// </summary>
     /// <param name="desired">The wanted content.</param>
-    /// <param name="existing">What the kernel holds now (from <see cref="NftTableState.Inventory"/> or the last applied model); null when unknown or empty.</param>
-    public static string Full(NftTable desired, NftInventory? existing = null)
+    /// <param name="existing">What the kernel holds now (from <see cref="NftTableState.Inventory"/>); null when unknown or empty.</param>
+    public static string Full(NftTable desired, NftInventory? existing = null) => Full(desired, existing ?? NftInventory.Empty, []);
+
+    /// <summary>
+    /// Like <see cref="Full(NftTable, NftInventory?)"/>, with <paramref name="previous"/> (the last
+    /// applied model) as what the kernel holds; objects whose definition changed are deleted and
+    /// created again in the same transaction.
+    /// </summary>
+    public static string Full(NftTable desired, NftTable previous) => Full(desired, previous.Inventory, Redefined(previous, desired));
+
+    private static HashSet<string> Redefined(NftTable previous, NftTable desired) =>
+    [
+        .. desired.Sets.Values.Where(s => previous.Sets.TryGetValue(s.Name, out var old) && !old.SameDefinition(s)).Select(s => s.Name),
+        .. desired.Chains.Values.Where(c => previous.Chains.TryGetValue(c.Name, out var old) && old.Base != c.Base).Select(c => c.Name),
+    ];
+
+    private static string Full(NftTable desired, NftInventory existing, HashSet<string> redefined)
     {
-        existing ??= NftInventory.Empty;
         var script = new Script(desired.Name);
         script.Line("add", "table", "");
         script.Line("flush", "table", "");
@@ -27,10 +43,12 @@ public static class NftRenderer
         // goes, because a verdict map element jumping to a chain keeps that chain referenced.
         foreach (var (name, keyword) in Existing(existing.Sets, "set").Concat(Existing(existing.Maps, "map")).OrderBy(o => o.Name, StringComparer.Ordinal))
         {
-            script.Line(desired.Sets.TryGetValue(name, out var kept) && kept.Keyword == keyword ? "flush" : "delete", keyword, name);
+            bool keep = desired.Sets.TryGetValue(name, out var kept) && kept.Keyword == keyword && !redefined.Contains(name);
+            script.Line(keep ? "flush" : "delete", keyword, name);
         }
 
-        foreach (var name in existing.Chains.Where(c => !desired.Chains.ContainsKey(c)).Order(StringComparer.Ordinal))
+        // Base chains are never jump targets, so a redefined one can go and come back here.
+        foreach (var name in existing.Chains.Where(c => !desired.Chains.ContainsKey(c) || redefined.Contains(c)).Order(StringComparer.Ordinal))
         {
             script.Line("delete", "chain", name);
         }
@@ -72,12 +90,9 @@ public static class NftRenderer
             throw new ArgumentException($"previous table inet {previous.Name} and desired table inet {desired.Name} differ", nameof(desired));
         }
 
-        bool redefined =
-            desired.Sets.Values.Any(s => previous.Sets.TryGetValue(s.Name, out var old) && !old.SameDefinition(s)) ||
-            desired.Chains.Values.Any(c => previous.Chains.TryGetValue(c.Name, out var old) && old.Base != c.Base);
-        if (redefined)
+        if (Redefined(previous, desired).Count > 0)
         {
-            return Full(desired, previous.Inventory);
+            return Full(desired, previous);
         }
 
         var script = new Script(desired.Name);

@@ -88,7 +88,7 @@ public sealed class RealAgentCniTests : IAsyncLifetime
     /// <summary>DEL answers before the kernel finishes removing the veth; wait for the agent to complete it.</summary>
     private async Task AssertCleanAsync(string because)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
         while ((Allocations().Count > 0 || PodVeths().Count > 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
@@ -173,6 +173,27 @@ public sealed class RealAgentCniTests : IAsyncLifetime
         NetNamespace.Delete(Path.GetFileName(keepNs));
         NetNamespace.Delete(Path.GetFileName(dropNs));
         await AssertCleanAsync("after the sweep");
+    }
+
+    [Fact]
+    public async Task Del_while_the_agent_is_down_is_queued_and_replayed_by_the_restarted_agent()
+    {
+        var id = NewId();
+        var netns = NewPodNetns();
+        Assert.Equal(0, Cni("ADD", id, netns, Config("1.0.0")).Exit);
+        var queue = Path.Combine(_lab.Paths.NodeDir("node1"), "del-queue");
+
+        // The supervisor restarts a killed agent after a second; the DEL lands in that gap.
+        var pid = Processes.ReadPid(_lab.Paths.AgentPidFile("node1"))!.Value;
+        Process.GetProcessById(pid).Kill();
+        Process.GetProcessById(pid).WaitForExit();
+        var del = Cni("DEL", id, netns, Config("1.0.0"));
+        Assert.True(del.Exit == 0, del.Stdout);
+        Assert.Contains(Directory.GetFiles(queue), f => !Path.GetFileName(f).StartsWith('.'));
+
+        await AssertCleanAsync("after the restarted agent replayed the queued DEL");
+        Assert.DoesNotContain(Directory.GetFiles(queue), f => !Path.GetFileName(f).StartsWith('.'));
+        NetNamespace.Delete(Path.GetFileName(netns));
     }
 
     [Fact]

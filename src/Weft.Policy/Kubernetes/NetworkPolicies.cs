@@ -74,7 +74,8 @@ public static class NetworkPolicies
                 if (rule is not null && directions.Contains(direction))
                 {
                     rules.Add(new PolicyRule(new RuleId(reference, direction, i), Tier.Developer, PolicyOrder, RuleAction.Allow,
-                        subject, rule.Value.Peers, rule.Value.Ports) { IsUnionAllow = true });
+                        subject, rule.Value.Peers, rule.Value.Ports)
+                    { IsUnionAllow = true });
                 }
             }
         }
