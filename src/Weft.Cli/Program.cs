@@ -24,6 +24,7 @@ try
         "delete" => await ResourceCommands.DeleteAsync(Args.Parse(args[1..]), cts.Token),
         "get" => await ResourceCommands.GetAsync(Args.Parse(args[1..]), cts.Token),
         "demo" => await DemoCommand.RunAsync(Args.Parse(args[1..]), cts.Token),
+        "policy" => await PolicyCommands.RunAsync(args[1..], cts.Token),
         null or "help" => Usage(0),
         _ => Usage(2, $"unknown command '{verb}'"),
     };
@@ -59,6 +60,8 @@ static int Usage(int code, string? error = null)
           weft apply -f FILE|DIR                     create or update objects in the lab's store
           weft delete -f FILE | weft delete pod NAME [-n NS]
           weft get pods|nodes|namespaces [-n NS | -A] [-o wide|json|yaml]
+          weft policy explain --from NS/POD --to NS/POD|IP --port 80 --protocol TCP -f FILE|DIR
+          weft policy matrix [--port 80] [--protocol TCP] [-o json] -f FILE|DIR
 
         Commands that act on a lab take --lab NAME when more than one lab is up.
         """);

@@ -1,12 +1,9 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Weft.Cli.Output;
 using Weft.Model;
 using Weft.Policy.Evaluation;
 using Weft.Policy.Ir;
 using Weft.Policy.Kubernetes;
-
-[assembly: InternalsVisibleTo("Weft.Policy.Tests")]
 
 namespace Weft.Cli.Commands;
 
