@@ -101,6 +101,12 @@ public class NetNamespaceTests
         Assert.Equal(0, child.ExitCode);
         Assert.StartsWith($"net:[{t.Ns.Inode}]", output);
         Assert.Contains(t.Name + "b:", output);
+        // The throwaway thread has returned its result but may still be exiting; a leak would stay.
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while (Directory.GetDirectories("/proc/self/task").Any(task => LinkOf(task) == $"net:[{t.Ns.Inode}]") && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
         Assert.DoesNotContain(Directory.GetDirectories("/proc/self/task"), task => LinkOf(task) == $"net:[{t.Ns.Inode}]");
     }
 
