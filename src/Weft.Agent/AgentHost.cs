@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Weft.Dataplane;
+using Weft.Dataplane.Policy;
 using Weft.Ipam;
 using Weft.Linux.Netlink;
 using Weft.Model;
@@ -15,7 +16,8 @@ namespace Weft.Agent;
 /// CNI conflist is written last, so the runtime sends no ADD before the agent can serve it.
 ///
 ///   store ──▶ informers (Node, IPBlock) ──▶ RouteController ──▶ NodeRoutes (netlink)
-///     ▲                                                           
+///     │    ──▶ informers (NetworkPolicy, Pod, Namespace) ──▶ PolicyController ──▶ nft (table inet weft)
+///     ▲
 ///     └── NodeAllocator (blocks) ◀── CniHandler ◀── CniServer ◀── weft-cni (unix socket)
 ///                                        └──▶ PodNetwork (netlink)
 /// </summary>
@@ -25,6 +27,9 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
     private RtNetlink? _rtnl;
     private Informer? _nodes;
     private Informer? _blocks;
+    private Informer? _policies;
+    private Informer? _pods;
+    private Informer? _namespaces;
     private CniServer? _server;
 
     public async Task RunAsync(CancellationToken ct)
@@ -57,9 +62,11 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         await _blocks.StartAsync(ct);
         routeController.Start(ct);
 
-        var handler = new CniHandler(ipam, pods, routes.PodMtu, options.NodeName);
+        var policy = await StartPolicyAsync(ipam, ct);
+        var handler = new CniHandler(ipam, pods, routes.PodMtu, options.NodeName, policy);
         var housekeeper = new Housekeeper(options, ipam, pods, handler);
         await housekeeper.RunOnceAsync(ct);
+        await SyncPolicyAsync(policy, ct);
 
         _server = new CniServer(options.SocketPath, handler);
         _server.Start();
@@ -68,6 +75,35 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         Log.Info($"ready: mode {cluster.Mode}, pod MTU {routes.PodMtu}, socket {options.SocketPath}");
 
         await housekeeper.RunForeverAsync(ct);
+    }
+
+    /// <summary>Policy needs every pod and namespace of the cluster, not just this node's, to resolve selectors.</summary>
+    private async Task<PolicyController> StartPolicyAsync(NodeAllocator ipam, CancellationToken ct)
+    {
+        _policies = new Informer(_store!, PolicyController.NetworkPolicy, log: Log.Warn);
+        _pods = new Informer(_store!, ResourceType.Pod, log: Log.Warn);
+        _namespaces = new Informer(_store!, ResourceType.Namespace, log: Log.Warn);
+        await _policies.StartAsync(ct);
+        await _pods.StartAsync(ct);
+        await _namespaces.StartAsync(ct);
+        return new PolicyController(_policies, _pods, _namespaces, ipam, new PolicyDataplane());
+    }
+
+    /// <summary>
+    /// The first sync runs before the CNI server starts so existing pods are enforced before new ones arrive.
+    /// If it fails the loop keeps retrying; meanwhile the kernel keeps the previous table (fail closed for new veths).
+    /// </summary>
+    private static async Task SyncPolicyAsync(PolicyController policy, CancellationToken ct)
+    {
+        try
+        {
+            await policy.SyncAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Error($"initial policy sync failed: {e.Message}");
+        }
+        policy.Start(ct);
     }
 
     private async Task<IResourceStore> ConnectAsync(CancellationToken ct)
@@ -137,9 +173,12 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         {
             await _nodes.DisposeAsync();
         }
-        if (_blocks is not null)
+        foreach (var informer in new[] { _blocks, _policies, _pods, _namespaces })
         {
-            await _blocks.DisposeAsync();
+            if (informer is not null)
+            {
+                await informer.DisposeAsync();
+            }
         }
         _rtnl?.Dispose();
         if (_store is not null)

@@ -13,9 +13,13 @@ namespace Weft.Agent;
 /// <summary>
 /// Serves the CNI verbs. ADD allocates, then wires, and undoes the allocation if wiring fails, so a
 /// failed ADD leaves no IP and no interface behind. DEL and GC never need the pod's netns.
+/// ADD answers only once the pod's policy is in the kernel (its veth is dropped until then).
 /// </summary>
-internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu, string nodeName)
+internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu, string nodeName, PolicyController? policy = null)
 {
+    /// <summary>How long ADD waits for the pod's policy; after that the pod stays fail closed until a sync includes it.</summary>
+    private static readonly TimeSpan PolicyWait = TimeSpan.FromSeconds(10);
+
     public volatile bool Ready;
 
     private readonly ConcurrentDictionary<(string, string), Task> _deleting = new();
@@ -100,6 +104,10 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         {
             await ipam.ReleaseAsync(req.ContainerId!, req.IfName!, CancellationToken.None);
             throw;
+        }
+        if (policy is not null && !await policy.WaitForVethAsync(attached.HostIfName, PolicyWait, ct))
+        {
+            Log.Warn($"ADD {req.ContainerId} {req.IfName}: policy for {attached.HostIfName} not applied within {PolicyWait.TotalSeconds} s; its traffic stays dropped until it is");
         }
         return new CniResponse { Ok = true, ResultJson = Result(attached, req.Netns!, alloc.Addresses).ToJsonString() };
     }

@@ -22,9 +22,9 @@ public class ProjectReferenceTests
         ["Weft.Linux.Netns"] = ["Weft.Linux.Interop"],
         ["Weft.Linux.Nftables"] = ["Weft.Core"],
         ["Weft.Policy"] = ["Weft.Core", "Weft.Model"],
-        ["Weft.Dataplane"] = ["Weft.Core", "Weft.Linux.Interop", "Weft.Linux.Netlink", "Weft.Linux.Netns"],
+        ["Weft.Dataplane"] = ["Weft.Core", "Weft.Linux.Interop", "Weft.Linux.Netlink", "Weft.Linux.Netns", "Weft.Linux.Nftables", "Weft.Policy"],
         ["Weft.Agent.Contract"] = ["Weft.Core"],
-        ["Weft.Agent"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Ipam", "Weft.Dataplane", "Weft.Agent.Contract"],
+        ["Weft.Agent"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Ipam", "Weft.Dataplane", "Weft.Agent.Contract", "Weft.Policy"],
         ["Weft.Cni"] = ["Weft.Core", "Weft.Agent.Contract"],
         // The lab builds virtual nodes out of namespaces: it uses the kernel modules directly, never the product dataplane.
         ["Weft.Lab"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Linux.Interop", "Weft.Linux.Netlink",

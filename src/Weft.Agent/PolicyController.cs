@@ -1,0 +1,146 @@
+using Weft.Dataplane;
+using Weft.Dataplane.Policy;
+using Weft.Ipam;
+using Weft.Model;
+using Weft.Policy.Evaluation;
+using Weft.Policy.Ir;
+using Weft.Policy.Kubernetes;
+using Weft.Store;
+
+namespace Weft.Agent;
+
+/// <summary>
+/// Level-triggered like <see cref="RouteController"/>: any change to NetworkPolicies, Pods or Namespaces (or
+/// a pod attached here) schedules one full compile of the node's table and one nft transaction. Bursts
+/// collapse into one sync; a failed sync is retried. An invalid policy is reported and left out whole.
+/// </summary>
+internal sealed class PolicyController(Informer policies, Informer pods, Informer namespaces, NodeAllocator ipam, PolicyDataplane dataplane)
+{
+    public static readonly ResourceType NetworkPolicy = new("networking.k8s.io", "NetworkPolicy");
+
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _reported = [];
+    private IReadOnlySet<string> _applied = new HashSet<string>();
+    private TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Start(CancellationToken ct)
+    {
+        policies.Changed += Kick;
+        pods.Changed += Kick;
+        namespaces.Changed += Kick;
+        _ = Task.Run(() => LoopAsync(ct), CancellationToken.None);
+    }
+
+    /// <summary>Schedules a sync; cheap and safe from any thread.</summary>
+    public void Kick()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A sync is already pending; it will see this change too.
+        }
+    }
+
+    /// <summary>
+    /// Waits until an applied table dispatches <paramref name="hostVeth"/> (until then its packets are dropped).
+    /// False when <paramref name="timeout"/> passed first, e.g. because the Pod object is not known yet.
+    /// </summary>
+    public async Task<bool> WaitForVethAsync(string hostVeth, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            Task next;
+            lock (_gate)
+            {
+                if (_applied.Contains(hostVeth))
+                {
+                    return true;
+                }
+                next = _synced.Task;
+            }
+            Kick();
+            try
+            {
+                await next.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>One compile and apply; throws when nft rejects the table.</summary>
+    public async Task SyncAsync(CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var compiled = PolicyCompiler.Compile(ValidPolicies(), Snapshot(), LocalPods());
+        var changed = await dataplane.ApplyAsync(compiled, ct);
+        lock (_gate)
+        {
+            _applied = compiled.DispatchedVeths;
+            var done = _synced;
+            _synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            done.SetResult();
+        }
+        if (changed)
+        {
+            var ms = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.Info($"policy: applied {policies.Items.Count} policy object(s) for {compiled.DispatchedVeths.Count} local pod(s) in {ms:F1} ms");
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(ct);
+                await SyncAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.Error($"policy sync failed: {e.Message}; retrying in 1 s");
+                await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                Kick();
+            }
+        }
+    }
+
+    private PolicySet ValidPolicies()
+    {
+        var sets = new List<PolicySet>();
+        foreach (var policy in policies.Items)
+        {
+            try
+            {
+                sets.Add(NetworkPolicies.Compile(policy));
+            }
+            catch (ValidationException e)
+            {
+                // Report each version of a bad object once; it is skipped whole until it is fixed.
+                if (_reported.Add($"{policy.Key}@{policy.Metadata.ResourceVersion}"))
+                {
+                    Log.Warn($"policy: skipping {policy.Key}: {e.Message}");
+                }
+            }
+        }
+        return PolicySet.Combine(sets);
+    }
+
+    private ClusterSnapshot Snapshot() => ClusterSnapshot.FromResources(namespaces.Items.Concat(pods.Items));
+
+    private List<LocalPod> LocalPods() => [.. ipam.Allocations.Select(a =>
+        new LocalPod(a.PodNamespace, a.PodName, KernelOwnership.HostVethName(a.ContainerId, a.IfName), a.Addresses))];
+}

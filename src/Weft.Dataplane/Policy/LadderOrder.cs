@@ -1,0 +1,24 @@
+using Weft.Policy.Ir;
+
+namespace Weft.Dataplane.Policy;
+
+/// <summary>The evaluation order of the model: tier (band, rank, name), policy order, policy, rule index.</summary>
+internal sealed class LadderOrder : IComparer<PolicyRule>
+{
+    public static LadderOrder Instance { get; } = new();
+
+    public int Compare(PolicyRule? x, PolicyRule? y)
+    {
+        if (x is null || y is null)
+        {
+            return x is null ? (y is null ? 0 : -1) : 1;
+        }
+        var c = x.Tier.Band.CompareTo(y.Tier.Band);
+        c = c != 0 ? c : x.Tier.Rank.CompareTo(y.Tier.Rank);
+        c = c != 0 ? c : string.CompareOrdinal(x.Tier.Name, y.Tier.Name);
+        c = c != 0 ? c : x.PolicyOrder.CompareTo(y.PolicyOrder);
+        c = c != 0 ? c : string.CompareOrdinal(x.TieBreak, y.TieBreak);
+        c = c != 0 ? c : x.Direction.CompareTo(y.Direction);
+        return c != 0 ? c : x.Id.Index.CompareTo(y.Id.Index);
+    }
+}

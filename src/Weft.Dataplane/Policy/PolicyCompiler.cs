@@ -1,0 +1,88 @@
+using Weft.Linux.Nftables;
+using Weft.Policy.Evaluation;
+using Weft.Policy.Ir;
+
+namespace Weft.Dataplane.Policy;
+
+/// <summary>The compiled table and the pod veths it dispatches (a veth not listed is dropped: fail closed).</summary>
+public sealed record CompiledPolicy(NftTable Table, IReadOnlySet<string> DispatchedVeths);
+
+/// <summary>
+/// Compiles a policy set for the pods of one node into Weft's nftables table (layout in README.md). Pure:
+/// no kernel access; the caller renders and applies the result in one transaction.
+/// </summary>
+public static class PolicyCompiler
+{
+    /// <summary>The base chain on the forward hook.</summary>
+    public const string ForwardChain = "weft-forward";
+
+    /// <summary>Verdict map: source pod veth → that pod's egress chain.</summary>
+    public const string EgressMap = "pod-egress";
+
+    /// <summary>Verdict map: destination pod veth → that pod's ingress chain.</summary>
+    public const string IngressMap = "pod-ingress";
+
+    /// <summary>Every pod veth Weft has configured; other <c>weft*</c> interfaces get nothing through.</summary>
+    public const string KnownVeths = "pod-veths";
+
+    /// <summary>NFLOG group of policy drops.</summary>
+    public const int LogGroup = 100;
+
+    /// <summary>
+    /// Builds the table. Local pods missing from <paramref name="cluster"/> (the Pod object not seen yet) are
+    /// left out of dispatch and so stay fail closed; their allocation addresses override <c>status.podIPs</c>.
+    /// </summary>
+    public static CompiledPolicy Compile(PolicySet policies, ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods, string tableName = "weft")
+    {
+        cluster = WithLocalAddresses(cluster, localPods);
+        var table = new NftTable(tableName);
+        var egress = table.AddMap(EgressMap, "ifname", "verdict");
+        var ingress = table.AddMap(IngressMap, "ifname", "verdict");
+        var known = table.AddSet(KnownVeths, "ifname");
+        var selection = new Selection(cluster);
+        var matches = new RuleMatches(table, selection);
+        var rules = policies.Rules.Where(r => r.Action is RuleAction.Allow or RuleAction.Deny or RuleAction.Reject).OrderBy(r => r, LadderOrder.Instance).ToList();
+
+        foreach (var local in localPods.OrderBy(p => p.HostVeth, StringComparer.Ordinal))
+        {
+            PodInfo? pod = local.Namespace.Length == 0
+                ? new PodInfo("", local.Name, new Dictionary<string, string>(), local.Addresses, [], HostNetwork: true)
+                : cluster.FindPod(local.Id);
+            if (pod is null)
+            {
+                continue;
+            }
+            var quoted = $"\"{local.HostVeth}\"";
+            known.Add(quoted);
+            foreach (var direction in new[] { Direction.Egress, Direction.Ingress })
+            {
+                var chain = table.AddChain(NftNames.Make(direction == Direction.Egress ? "eg" : "in", pod.Namespace, pod.Name));
+                PodChain.Fill(chain, direction, pod, rules, policies.Isolations, selection, matches);
+                (direction == Direction.Egress ? egress : ingress).Add(quoted, $"jump {chain.Name}");
+            }
+        }
+
+        var vxlan = $"\"{KernelOwnership.VxlanDevice}\"";
+        var prefix = $"\"{KernelOwnership.InterfacePrefix}*\"";
+        table.AddChain(ForwardChain, new NftBaseChain("filter", "forward", 0))
+            .Add("ct state established,related accept")
+            .Add("ct state invalid drop")
+            .Add($"iifname {prefix} iifname != {vxlan} iifname != @{KnownVeths} counter drop comment \"unconfigured pod veth\"")
+            .Add($"oifname {prefix} oifname != {vxlan} oifname != @{KnownVeths} counter drop comment \"unconfigured pod veth\"")
+            .Add($"iifname vmap @{EgressMap}")
+            .Add($"oifname vmap @{IngressMap}");
+        return new CompiledPolicy(table, known.Elements.Keys.Select(k => k.Trim('"')).ToHashSet(StringComparer.Ordinal));
+    }
+
+    private static ClusterSnapshot WithLocalAddresses(ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods)
+    {
+        var local = localPods.Where(p => p.Namespace.Length > 0 && p.Addresses.Count > 0).GroupBy(p => p.Id)
+            .ToDictionary(g => g.Key, g => g.SelectMany(p => p.Addresses).Distinct().ToList(), StringComparer.Ordinal);
+        if (local.Count == 0)
+        {
+            return cluster;
+        }
+        var pods = cluster.Pods.Select(p => local.TryGetValue(p.Id, out var a) ? p with { Addresses = a } : p);
+        return new ClusterSnapshot(cluster.Namespaces, pods, cluster.Nodes);
+    }
+}

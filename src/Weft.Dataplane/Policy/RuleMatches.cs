@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Weft.Linux.Nftables;
+using Weft.Policy.Evaluation;
+using Weft.Policy.Ir;
+
+namespace Weft.Dataplane.Policy;
+
+/// <summary>
+/// Turns one rule, seen from one subject pod, into nft match expressions (without verdict): one line per
+/// peer × port match × address family. Peer addresses live in named sets shared by every subject of the rule.
+/// </summary>
+internal sealed class RuleMatches(NftTable table, Selection selection)
+{
+    public IEnumerable<string> For(PolicyRule rule, PodInfo subject)
+    {
+        IReadOnlyList<PortMatch?> ports = rule.Ports.Count == 0 ? [null] : [.. rule.Ports];
+        for (var pi = 0; pi < rule.Peers.Count; pi++)
+        {
+            for (var mi = 0; mi < ports.Count; mi++)
+            {
+                foreach (var line in PeerAndPort(rule, pi, ports[mi], mi, subject))
+                {
+                    yield return line;
+                }
+            }
+        }
+    }
+
+    private IEnumerable<string> PeerAndPort(PolicyRule rule, int pi, PortMatch? port, int mi, PodInfo subject)
+    {
+        var peer = rule.Peers[pi];
+        if (port?.NamedPort is not { } name)
+        {
+            var l4 = L4(port, null);
+            return l4 is null ? [] : Addresses(rule, pi, peer, subject).Select(a => Join(a, l4));
+        }
+        if (rule.Direction == Direction.Ingress)
+        {
+            // The subject is the destination: its own container ports give the number.
+            return Resolve(subject, port, name).SelectMany(p => Addresses(rule, pi, peer, subject).Select(a => Join(a, L4(p.Protocol, p.Port))));
+        }
+        // Egress: each destination pod may give the name another number; group destinations by number.
+        var lines = new List<string>();
+        var groups = selection.PodsCoveredBy(peer, subject.Namespace)
+            .SelectMany(pod => Resolve(pod, port, name).Select(p => (Port: p, Pod: pod)))
+            .GroupBy(x => x.Port, x => x.Pod)
+            .OrderBy(g => g.Key.Port).ThenBy(g => g.Key.Protocol);
+        foreach (var group in groups)
+        {
+            var ips = group.SelectMany(p => p.Addresses).Where(a => peer is not IpBlockPeer b || b.Matches(a));
+            var tag = $"n{mi}-{group.Key.Port}-{Protocols.Name(group.Key.Protocol).ToLowerInvariant()}";
+            lines.AddRange(AddressSets(rule, pi, tag, ips, subject).Select(a => Join(a, L4(group.Key.Protocol, group.Key.Port))));
+        }
+        return lines;
+    }
+
+    private static IEnumerable<PodPort> Resolve(PodInfo pod, PortMatch match, string name) => pod.Ports.Where(p =>
+        p.Name == name && (match.Protocol is L4Protocol.Any or L4Protocol.AnyPorted || p.Protocol == match.Protocol));
+
+    private IEnumerable<string> Addresses(PolicyRule rule, int pi, Peer peer, PodInfo subject) => peer switch
+    {
+        AnyPeer or EntityPeer { Entity: Entity.All } => [""],
+        PodPeer p => AddressSets(rule, pi, "", selection.PodsOf(p, subject.Namespace).SelectMany(x => x.Addresses),
+            p.Namespaces is SameNamespaceAsSubject ? subject : null),
+        NodePeer n => AddressSets(rule, pi, "", selection.NodeAddresses(n), null),
+        IpBlockPeer b => [IpBlock(rule, pi, b)],
+        // TODO: entities other than All and FQDN peers match nothing until the dataplane learns them.
+        _ => [],
+    };
+
+    /// <summary>One IPv4 and one IPv6 line, even for empty sets, so a pod joining later is only a set-element add.</summary>
+    private IEnumerable<string> AddressSets(PolicyRule rule, int pi, string tag, IEnumerable<IPAddress> addresses, PodInfo? perSubject)
+    {
+        var all = addresses.Distinct().ToList();
+        foreach (var v6 in new[] { false, true })
+        {
+            var name = SetName(rule, $"p{pi}{tag}", v6 ? "v6" : "v4", perSubject?.Namespace);
+            var set = Set(name, v6 ? "ipv6_addr" : "ipv4_addr", NftSetFlags.None);
+            foreach (var a in all.Where(a => (a.AddressFamily == AddressFamily.InterNetworkV6) == v6))
+            {
+                set.Add(a.ToString());
+            }
+            yield return $"{Family(v6)} {Field(rule)} @{name}";
+        }
+    }
+
+    private string IpBlock(PolicyRule rule, int pi, IpBlockPeer block)
+    {
+        var v6 = block.Cidr.Network.AddressFamily == AddressFamily.InterNetworkV6;
+        var type = v6 ? "ipv6_addr" : "ipv4_addr";
+        var allow = SetName(rule, $"p{pi}", "cidr", null);
+        Set(allow, type, NftSetFlags.Interval).Add(block.Cidr.ToString());
+        var text = $"{Family(v6)} {Field(rule)} @{allow}";
+        // Interval sets reject overlapping elements: keep only excepts not inside another except.
+        var excepts = block.Except.Where(e => !block.Except.Any(o => o != e && o.StrictlyContains(e))).Distinct().ToList();
+        if (excepts.Count == 0)
+        {
+            return text;
+        }
+        var except = SetName(rule, $"p{pi}", "except", null);
+        var set = Set(except, type, NftSetFlags.Interval);
+        excepts.ForEach(e => set.Add(e.ToString()));
+        return $"{text} {Family(v6)} {Field(rule)} != @{except}";
+    }
+
+    private NftSet Set(string name, string type, NftSetFlags flags) =>
+        table.Sets.TryGetValue(name, out var existing) ? existing : table.AddSet(name, type, flags);
+
+    /// <summary>Readable policy and rule, plus a hash of the full rule key so names that normalize alike stay apart.</summary>
+    private static string SetName(PolicyRule rule, string peer, string kind, string? subjectNamespace)
+    {
+        var id = rule.Id;
+        var key = id.Key + "|" + peer + "|" + kind + "|" + subjectNamespace;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..6];
+        var dir = id.Direction == Direction.Ingress ? "in" : "eg";
+        return NftNames.Make(id.Policy.Name, $"{dir}{id.Index}", peer, kind, hash);
+    }
+
+    private static string Family(bool v6) => v6 ? "ip6" : "ip";
+
+    private static string Field(PolicyRule rule) => rule.Direction == Direction.Ingress ? "saddr" : "daddr";
+
+    private static string Join(string address, string l4) => string.Join(' ', new[] { address, l4 }.Where(s => s.Length > 0));
+
+    /// <summary>The L4 part of a match, "" for any protocol; null when the dataplane cannot express it.</summary>
+    private static string? L4(PortMatch? match, int? resolved)
+    {
+        if (match is null)
+        {
+            return "";
+        }
+        var source = match.SourcePorts is { } s ? $" th sport {s}" : "";
+        var ports = match.Ports is { } r ? $" th dport {r}" : "";
+        return match.Protocol switch
+        {
+            L4Protocol.Any => "",
+            L4Protocol.AnyPorted => "meta l4proto { tcp, udp, sctp }" + ports + source,
+            L4Protocol.Tcp or L4Protocol.Udp or L4Protocol.Sctp => L4(match.Protocol, resolved) + ports + source,
+            L4Protocol.Icmp => "meta l4proto icmp" + Icmp("icmp", match.Icmp),
+            L4Protocol.IcmpV6 => "meta l4proto ipv6-icmp" + Icmp("icmpv6", match.Icmp),
+            L4Protocol.Number when match.ProtocolNumber is { } n => $"meta l4proto {n}",
+            _ => null,
+        };
+    }
+
+    private static string L4(L4Protocol protocol, int? port)
+    {
+        var name = protocol switch
+        {
+            L4Protocol.Udp => "udp",
+            L4Protocol.Sctp => "sctp",
+            _ => "tcp",
+        };
+        return port is { } p ? $"meta l4proto {name} th dport {p}" : $"meta l4proto {name}";
+    }
+
+    private static string Icmp(string keyword, IcmpMatch? icmp) =>
+        (icmp?.Type is { } t ? $" {keyword} type {t}" : "") + (icmp?.Code is { } c ? $" {keyword} code {c}" : "");
+}

@@ -1,0 +1,34 @@
+using Weft.Policy.Evaluation;
+using Weft.Policy.Ir;
+
+namespace Weft.Dataplane.Policy;
+
+/// <summary>Which pods a subject or pod peer covers in a snapshot (same rules as the reference evaluator).</summary>
+internal sealed class Selection(ClusterSnapshot cluster)
+{
+    public bool Selects(Subject subject, PodInfo pod) => subject is PodSubject s
+        && !pod.HostNetwork && s.Pods.Matches(pod.Labels) && InScope(s.Namespaces, pod.Namespace, pod.Namespace);
+
+    public IEnumerable<PodInfo> PodsOf(PodPeer peer, string subjectNamespace) => cluster.Pods.Where(p =>
+        !p.HostNetwork && peer.Pods.Matches(p.Labels) && InScope(peer.Namespaces, p.Namespace, subjectNamespace));
+
+    /// <summary>Pods whose addresses a peer covers; used where a named port must be resolved per destination pod.</summary>
+    public IEnumerable<PodInfo> PodsCoveredBy(Peer peer, string subjectNamespace) => peer switch
+    {
+        AnyPeer or EntityPeer { Entity: Entity.All or Entity.Cluster } => cluster.Pods.Where(p => !p.HostNetwork),
+        PodPeer p => PodsOf(p, subjectNamespace),
+        IpBlockPeer b => cluster.Pods.Where(p => !p.HostNetwork && p.Addresses.Any(b.Matches)),
+        _ => [],
+    };
+
+    public IEnumerable<System.Net.IPAddress> NodeAddresses(NodePeer peer) =>
+        cluster.Nodes.Where(n => peer.Nodes.Matches(n.Labels)).SelectMany(n => n.Addresses);
+
+    private bool InScope(NamespaceScope scope, string candidate, string subjectNamespace) => scope switch
+    {
+        InNamespace n => n.Name == candidate,
+        NamespacesMatching m => m.Selector.Matches(cluster.Namespace(candidate).Labels),
+        SameNamespaceAsSubject => candidate == subjectNamespace,
+        _ => false,
+    };
+}
