@@ -31,6 +31,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
     private Informer? _pods;
     private Informer? _namespaces;
     private CniServer? _server;
+    private DropRecorder? _drops;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -62,6 +63,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         await _blocks.StartAsync(ct);
         routeController.Start(ct);
 
+        _drops = DropRecorder.TryStart(options.StateDir, ct);
         var policy = await StartPolicyAsync(ipam, ct);
         var handler = new CniHandler(ipam, pods, routes.PodMtu, options.NodeName, policy);
         var housekeeper = new Housekeeper(options, ipam, pods, handler);
@@ -179,6 +181,10 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
             {
                 await informer.DisposeAsync();
             }
+        }
+        if (_drops is not null)
+        {
+            await _drops.DisposeAsync();
         }
         _rtnl?.Dispose();
         if (_store is not null)

@@ -60,8 +60,11 @@ static int Usage(int code, string? error = null)
           weft apply -f FILE|DIR                     create or update objects in the lab's store
           weft delete -f FILE | weft delete pod NAME [-n NS]
           weft get pods|nodes|namespaces [-n NS | -A] [-o wide|json|yaml]
-          weft policy explain --from NS/POD --to NS/POD|IP --port 80 --protocol TCP -f FILE|DIR
-          weft policy matrix [--port 80] [--protocol TCP] [-o json] -f FILE|DIR
+          weft policy explain --from NS/POD --to NS/POD|IP --port 80 --protocol TCP [-f FILE|DIR]
+          weft policy matrix [--port 80] [--protocol TCP] [-o json] [-f FILE|DIR]
+                                                     without -f: the lab's store; with -f: offline from files
+          weft policy drops [--follow] [-o json]     packets denied by policy, with the deciding rule
+          weft policy stats [-o json]                packets and bytes per policy rule, summed over nodes
 
         Commands that act on a lab take --lab NAME when more than one lab is up.
         """);

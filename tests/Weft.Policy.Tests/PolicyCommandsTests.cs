@@ -93,7 +93,7 @@ public sealed class PolicyCommandsTests : IDisposable
     [InlineData(1, "explain", "--to", "x/a", "-f", "/nonexistent")]
     [InlineData(1, "matrix", "--protocol", "ICMP", "-f", "/nonexistent")]
     [InlineData(1, "matrix", "--bogus", "1", "-f", "/nonexistent")]
-    [InlineData(1, "matrix")]
+    [InlineData(1, "matrix", "--lab", "wt-no-such-lab")]
     public async Task Usage_errors_fail_with_a_message(int code, params string[] argv)
     {
         var (exit, _, err) = await Run(argv);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Weft.Cli.Output;
+using Weft.Lab;
 using Weft.Model;
 using Weft.Policy.Evaluation;
 using Weft.Policy.Ir;
@@ -8,23 +9,26 @@ using Weft.Policy.Kubernetes;
 namespace Weft.Cli.Commands;
 
 /// <summary>
-/// `weft policy explain|matrix`, offline: namespaces, pods (IPs from status.podIPs) and NetworkPolicies come from
-/// -f files or directories, and the reference evaluator answers without sending a packet.
+/// `weft policy explain|matrix`: namespaces, pods (IPs from status.podIPs) and NetworkPolicies come from -f files or
+/// directories (offline), or without -f from a lab's store; the reference evaluator answers without sending a packet.
+/// `weft policy drops|stats` read what a lab's agents and kernels recorded.
 /// </summary>
 internal static class PolicyCommands
 {
     private const string Usage = """
         usage:
-          weft policy explain --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP|UDP|SCTP] -f FILE|DIR [-f ...]
-          weft policy matrix [--port 80] [--protocol TCP|UDP|SCTP] [-o json] -f FILE|DIR [-f ...]
+          weft policy explain --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP|UDP|SCTP] [-f FILE|DIR ... | --lab NAME]
+          weft policy matrix [--port 80] [--protocol TCP|UDP|SCTP] [-o json] [-f FILE|DIR ... | --lab NAME]
+          weft policy drops [--follow] [-o json] [--lab NAME]
+          weft policy stats [-o json] [--lab NAME]
         """;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Task<int> RunAsync(string[] argv, CancellationToken ct) => RunAsync(argv, Console.Out, Console.Error, ct);
 
     /// <summary>Exit 0 on an answer, 1 on bad input (message names the object and field), 2 on usage errors.</summary>
-    internal static Task<int> RunAsync(string[] argv, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    internal static async Task<int> RunAsync(string[] argv, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         Args a;
@@ -34,39 +38,41 @@ internal static class PolicyCommands
         }
         catch (ArgumentException e)
         {
-            return Task.FromResult(Fail(stderr, e.Message, 2));
+            return Fail(stderr, e.Message, 2);
         }
         var sub = a.Positional.FirstOrDefault();
         try
         {
-            return Task.FromResult(sub switch
+            return sub switch
             {
-                "explain" => Explain(a, stdout),
-                "matrix" => Matrix(a, stdout),
+                "explain" => await ExplainAsync(a, stdout, ct),
+                "matrix" => await MatrixAsync(a, stdout, ct),
+                "drops" => await PolicyDrops.RunAsync(a, stdout, ct),
+                "stats" => await PolicyLabSource.StatsAsync(a, stdout, ct),
                 _ => Fail(stderr, sub is null ? "missing policy command" : $"unknown policy command '{sub}'", 2),
-            });
+            };
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or ValidationException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or ValidationException or IOException or InvalidOperationException)
         {
-            return Task.FromResult(Fail(stderr, e.Message, 1));
+            return Fail(stderr, e.Message, 1);
         }
     }
 
-    private static int Explain(Args a, TextWriter stdout)
+    private static async Task<int> ExplainAsync(Args a, TextWriter stdout, CancellationToken ct)
     {
         var from = a.Get("from") ?? throw new ArgumentException("--from NS/POD|IP is required");
         var to = a.Get("to") ?? throw new ArgumentException("--to NS/POD|IP is required");
         var connection = ReadConnection(a);
-        var evaluator = Load(a);
+        var evaluator = await LoadAsync(a, ct);
         stdout.Write(Explanation.Format(evaluator.Evaluate(from, to, connection)));
         return 0;
     }
 
-    private static int Matrix(Args a, TextWriter stdout)
+    private static async Task<int> MatrixAsync(Args a, TextWriter stdout, CancellationToken ct)
     {
         var connection = ReadConnection(a);
         var output = a.Get("o", "output");
-        var evaluator = Load(a);
+        var evaluator = await LoadAsync(a, ct);
         if (output is not (null or "json"))
         {
             throw new ArgumentException($"-o: '{output}' is not supported; use json or leave it out");
@@ -99,14 +105,22 @@ internal static class PolicyCommands
         return port is >= 1 and <= 65535 ? new Connection(protocol, port) : throw new ArgumentException($"--port: {port} must be between 1 and 65535");
     }
 
-    /// <summary>Reads every file, validates every object, and only then builds the evaluator: a bad file yields no answer.</summary>
-    private static PolicyEvaluator Load(Args a)
+    /// <summary>
+    /// Without -f: the lab's store. With -f: reads every file, validates every object, and only then builds the
+    /// evaluator, so a bad file yields no answer.
+    /// </summary>
+    private static async Task<PolicyEvaluator> LoadAsync(Args a, CancellationToken ct)
     {
         var files = a.All("f", "filename");
+        var lab = a.Get("lab");
         a.RejectUnknown();
         if (files.Count == 0)
         {
-            throw new ArgumentException("-f FILE|DIR is required (a lab-backed mode is not available yet)\n" + Usage);
+            return await PolicyLabSource.EvaluatorAsync(LabController.Resolve(lab), ct);
+        }
+        if (lab is not null)
+        {
+            throw new ArgumentException("-f and --lab exclude each other: -f answers offline from files, --lab from a running lab");
         }
         var objects = files.SelectMany(ManifestReader.Read).ToList();
         var errors = objects.Where(o => o.Kind is "Pod" or "Namespace" or "Node").SelectMany(Validation.GetErrors).ToList();
