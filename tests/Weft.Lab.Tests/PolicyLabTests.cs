@@ -230,20 +230,5 @@ public class PolicyLabTests(PolicyLabFixture fixture, ITestOutputHelper output) 
         .Select(l => (JsonObject)JsonNode.Parse(l)!)
         .Single(c => (string)c["id"]! == id);
 
-    /// <summary>WEFT_SHARED, else ../shared beside the repository (as Weft.Policy.Tests finds it).</summary>
-    private static string CasesDir()
-    {
-        if (Environment.GetEnvironmentVariable("WEFT_SHARED") is { Length: > 0 } shared)
-        {
-            return Path.Combine(shared, "conformance", "k8s-netpol");
-        }
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Weft.slnx")))
-            {
-                return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared", "conformance", "k8s-netpol"));
-            }
-        }
-        throw new InvalidOperationException("repository root (Weft.slnx) not found above " + AppContext.BaseDirectory);
-    }
+    private static string CasesDir() => Weft.TestKit.SharedData.Dir("conformance", "k8s-netpol");
 }

@@ -55,19 +55,5 @@ internal static class ConformanceCases
             .Select(l => (JsonObject)JsonNode.Parse(l)!)
             .ToDictionary(c => (string)c["id"]!, StringComparer.Ordinal);
 
-    private static string FindDir()
-    {
-        if (Environment.GetEnvironmentVariable("WEFT_SHARED") is { Length: > 0 } shared)
-        {
-            return Path.Combine(shared, "conformance", "k8s-netpol");
-        }
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Weft.slnx")))
-            {
-                return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared", "conformance", "k8s-netpol"));
-            }
-        }
-        throw new InvalidOperationException("repository root (Weft.slnx) not found above " + AppContext.BaseDirectory);
-    }
+    private static string FindDir() => Weft.TestKit.SharedData.Dir("conformance", "k8s-netpol");
 }
