@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -56,7 +55,7 @@ public class KernelHeaderTests
     public void ConstantsAndLayoutsMatchTheKernelHeaders()
     {
         // xunit 2 cannot skip at run time; without a C compiler there is nothing to compare with.
-        if (!CompilerAvailable())
+        if (!CProgram.CompilerAvailable())
         {
             return;
         }
@@ -99,7 +98,7 @@ public class KernelHeaderTests
 
         program.AppendLine("  return 0;\n}");
 
-        var fromHeaders = CompileAndRun(program.ToString());
+        var fromHeaders = CProgram.CompileAndRun(program.ToString());
 
         Assert.True(expected.Count > 90, $"only {expected.Count} items checked");
         var mismatches = expected.Where(e => !fromHeaders.TryGetValue(e.Key, out var c) || c != e.Value)
@@ -108,42 +107,4 @@ public class KernelHeaderTests
         Assert.Empty(mismatches);
     }
 
-    private static bool CompilerAvailable() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, "cc")));
-
-    private static Dictionary<string, string> CompileAndRun(string source)
-    {
-        string dir = Directory.CreateTempSubdirectory("wt-headers-").FullName;
-        try
-        {
-            string cFile = Path.Combine(dir, "check.c"), binary = Path.Combine(dir, "check");
-            File.WriteAllText(cFile, source);
-            var (compileCode, compileOutput) = Run("cc", "-o", binary, cFile);
-            Assert.True(compileCode == 0, $"cc failed:\n{compileOutput}");
-            var (code, output) = Run(binary);
-            Assert.Equal(0, code);
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => line.Split('=', 2))
-                .ToDictionary(p => p[0], p => p[1]);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static (int ExitCode, string Output) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -55,7 +54,7 @@ public class NflogHeaderTests
 
         program.AppendLine("  return 0;\n}");
 
-        var fromHeaders = CompileAndRun(program.ToString());
+        var fromHeaders = CProgram.CompileAndRun(program.ToString());
 
         Assert.True(expected.Count > 25, $"only {expected.Count} items checked");
         var mismatches = expected.Where(e => fromHeaders.GetValueOrDefault(e.Key) != e.Value)
@@ -65,36 +64,4 @@ public class NflogHeaderTests
         Assert.Equal(NflogConstants.ConfigMessageType, (NflogConstants.NFNL_SUBSYS_ULOG << 8) | NflogConstants.NFULNL_MSG_CONFIG);
     }
 
-    private static Dictionary<string, string> CompileAndRun(string source)
-    {
-        string dir = Directory.CreateTempSubdirectory("wt-nflog-headers-").FullName;
-        try
-        {
-            string cFile = Path.Combine(dir, "check.c"), binary = Path.Combine(dir, "check");
-            File.WriteAllText(cFile, source);
-            Assert.Equal(0, Run("cc", "-o", binary, cFile).ExitCode);
-            var (code, output) = Run(binary);
-            Assert.Equal(0, code);
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static (int ExitCode, string Output) Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
 }
