@@ -88,7 +88,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         await _policies.StartAsync(ct);
         await _pods.StartAsync(ct);
         await _namespaces.StartAsync(ct);
-        return new PolicyController(_policies, _pods, _namespaces, ipam, new PolicyDataplane());
+        return new PolicyController(_policies, _pods, _namespaces, ipam, new PolicyDataplane(), _store!);
     }
 
     /// <summary>

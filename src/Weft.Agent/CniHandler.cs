@@ -105,7 +105,7 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
             await ipam.ReleaseAsync(req.ContainerId!, req.IfName!, CancellationToken.None);
             throw;
         }
-        if (policy is not null && !await policy.WaitForVethAsync(attached.HostIfName, PolicyWait, ct))
+        if (policy is not null && !await policy.WaitForVethAsync(attached.HostIfName, args.PodNamespace ?? "", args.PodName ?? "", PolicyWait, ct))
         {
             Log.Warn($"ADD {req.ContainerId} {req.IfName}: policy for {attached.HostIfName} not applied within {PolicyWait.TotalSeconds} s; its traffic stays dropped until it is");
         }

@@ -14,13 +14,21 @@ namespace Weft.Agent;
 /// a pod attached here) schedules one full compile of the node's table and one nft transaction. Bursts
 /// collapse into one sync; a failed sync is retried. An invalid policy is reported and left out whole.
 /// </summary>
-internal sealed class PolicyController(Informer policies, Informer pods, Informer namespaces, NodeAllocator ipam, PolicyDataplane dataplane)
+/// <remarks>
+/// A local pod whose Pod object the informer has not shown yet stays fail closed: with a real API server the
+/// object exists before the kubelet calls CNI, so the informer is only lagging. When the store itself has no
+/// such Pod (a runtime passing Kubernetes arguments without an API object), waiting cannot help; the pod is
+/// then enforced as a pod with no labels in its namespace, so namespace-wide policies (default deny) still
+/// apply, until a Pod object appears.
+/// </remarks>
+internal sealed class PolicyController(Informer policies, Informer pods, Informer namespaces, NodeAllocator ipam, PolicyDataplane dataplane, IResourceStore store)
 {
     public static readonly ResourceType NetworkPolicy = new("networking.k8s.io", "NetworkPolicy");
 
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly Lock _gate = new();
     private readonly HashSet<string> _reported = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _unlisted = new(StringComparer.Ordinal);
     private IReadOnlySet<string> _applied = new HashSet<string>();
     private TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -47,32 +55,43 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
 
     /// <summary>
     /// Waits until an applied table dispatches <paramref name="hostVeth"/> (until then its packets are dropped).
-    /// False when <paramref name="timeout"/> passed first, e.g. because the Pod object is not known yet.
+    /// False when <paramref name="timeout"/> passed first, e.g. because the informer has not shown the Pod yet.
     /// </summary>
-    public async Task<bool> WaitForVethAsync(string hostVeth, TimeSpan timeout, CancellationToken ct)
+    public async Task<bool> WaitForVethAsync(string hostVeth, string podNamespace, string podName, TimeSpan timeout, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        while (true)
+        var askedStore = podNamespace.Length == 0;
+        try
         {
-            Task next;
-            lock (_gate)
+            while (true)
             {
-                if (_applied.Contains(hostVeth))
+                Task next;
+                lock (_gate)
                 {
-                    return true;
+                    if (_applied.Contains(hostVeth))
+                    {
+                        return true;
+                    }
+                    next = _synced.Task;
                 }
-                next = _synced.Task;
-            }
-            Kick();
-            try
-            {
+                Kick();
                 await next.WaitAsync(deadline.Token);
+                if (!askedStore && !_applied.Contains(hostVeth) && pods.Get(PodKey(podNamespace, podName)) is null)
+                {
+                    // A sync ran without this pod: ask the store once whether the Pod exists at all.
+                    askedStore = true;
+                    if (await store.GetAsync(PodKey(podNamespace, podName), deadline.Token) is null)
+                    {
+                        _unlisted[$"{podNamespace}/{podName}"] = true;
+                        Log.Warn($"policy: pod {podNamespace}/{podName} has no Pod object; enforcing it as a pod without labels");
+                    }
+                }
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return false;
-            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
@@ -80,7 +99,8 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
     public async Task SyncAsync(CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var compiled = PolicyCompiler.Compile(ValidPolicies(), Snapshot(), LocalPods());
+        var local = LocalPods();
+        var compiled = PolicyCompiler.Compile(ValidPolicies(), Snapshot(local), local);
         var changed = await dataplane.ApplyAsync(compiled, ct);
         lock (_gate)
         {
@@ -139,7 +159,25 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
         return PolicySet.Combine(sets);
     }
 
-    private ClusterSnapshot Snapshot() => ClusterSnapshot.FromResources(namespaces.Items.Concat(pods.Items));
+    private static ResourceKey PodKey(string ns, string name) => new(ResourceType.Pod.Group, ResourceType.Pod.Kind, ns, name);
+
+    private ClusterSnapshot Snapshot(IReadOnlyCollection<LocalPod> local)
+    {
+        var cluster = ClusterSnapshot.FromResources(namespaces.Items.Concat(pods.Items));
+        var standIns = new List<PodInfo>();
+        foreach (var id in _unlisted.Keys)
+        {
+            var pod = local.FirstOrDefault(p => p.Id == id);
+            if (pod is null || cluster.FindPod(id) is not null)
+            {
+                // Deleted, or the Pod object appeared: from now on the object decides.
+                _unlisted.TryRemove(id, out _);
+                continue;
+            }
+            standIns.Add(new PodInfo(pod.Namespace, pod.Name, new Dictionary<string, string>(), pod.Addresses, []));
+        }
+        return standIns.Count == 0 ? cluster : new ClusterSnapshot(cluster.Namespaces, cluster.Pods.Concat(standIns), cluster.Nodes);
+    }
 
     private List<LocalPod> LocalPods() => [.. ipam.Allocations.Select(a =>
         new LocalPod(a.PodNamespace, a.PodName, KernelOwnership.HostVethName(a.ContainerId, a.IfName), a.Addresses))];

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Weft.Ipam;
 using Weft.Linux.Netlink;
 using Weft.Linux.Netns;
+using Weft.Model;
 
 namespace Weft.Lab.Tests;
 
@@ -39,7 +40,7 @@ public sealed class RealAgentCniTests : IAsyncLifetime
     private string Config(string version, string extra = "") =>
         $$"""{"cniVersion":"{{version}}","name":"weft","type":"weft-cni","agentSocket":"{{_lab.Paths.AgentSocket("node1")}}","delQueueDir":"{{Path.Combine(_lab.Paths.NodeDir("node1"), "del-queue")}}"{{extra}}}""";
 
-    private Run Cni(string command, string? containerId, string? netns, string stdin, string ifName = "eth0")
+    private Run Cni(string command, string? containerId, string? netns, string stdin, string ifName = "eth0", string podNamespace = "cni")
     {
         var psi = new ProcessStartInfo(LabBinaries.Cni) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         psi.Environment.Clear();
@@ -50,7 +51,7 @@ public sealed class RealAgentCniTests : IAsyncLifetime
             psi.Environment["CNI_CONTAINERID"] = containerId;
             psi.Environment["CNI_NETNS"] = netns ?? "";
             psi.Environment["CNI_IFNAME"] = ifName;
-            psi.Environment["CNI_ARGS"] = "IgnoreUnknown=1;K8S_POD_NAMESPACE=cni;K8S_POD_NAME=p" + containerId[..Math.Min(8, containerId.Length)].Trim('-', ' ');
+            psi.Environment["CNI_ARGS"] = $"IgnoreUnknown=1;K8S_POD_NAMESPACE={podNamespace};K8S_POD_NAME=p" + containerId[..Math.Min(8, containerId.Length)].Trim('-', ' ');
         }
         using var p = _node.StartProcess(psi);
         try
@@ -137,6 +138,65 @@ public sealed class RealAgentCniTests : IAsyncLifetime
         Assert.True(again.Exit == 0, again.Stdout);
         await AssertCleanAsync($"after DEL at {version}");
         NetNamespace.Delete(Path.GetFileName(netns));
+    }
+
+    /// <summary>
+    /// A runtime may pass Kubernetes arguments for a pod the API does not have. The agent must not wait for
+    /// a Pod object that will never come (ADD would hang for the policy wait) nor leave the pod dropped:
+    /// it enforces it as an unlabeled pod of its namespace, so a namespace-wide deny still isolates it.
+    /// </summary>
+    [Fact]
+    public async Task A_pod_without_a_pod_object_is_enforced_as_an_unlabeled_pod_of_its_namespace()
+    {
+        const string ns = "cni-unlisted";
+        await _lab.EnsureNamespaceAsync(ns);
+        var deny = await _lab.Store.CreateAsync(ResourceJson.FromNode(new JsonObject
+        {
+            ["apiVersion"] = "networking.k8s.io/v1",
+            ["kind"] = "NetworkPolicy",
+            ["metadata"] = new JsonObject { ["name"] = "deny-ingress", ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["podSelector"] = new JsonObject(), ["policyTypes"] = new JsonArray("Ingress") },
+        }));
+        var ids = new[] { NewId(), NewId() };
+        var netns = new[] { NewPodNetns(), NewPodNetns() };
+        try
+        {
+            var added = Stopwatch.StartNew();
+            var target = Cni("ADD", ids[0], netns[0], Config("1.0.0"), podNamespace: ns);
+            var client = Cni("ADD", ids[1], netns[1], Config("1.0.0"), podNamespace: ns);
+            added.Stop();
+            Assert.True(target.Exit == 0 && client.Exit == 0, target.Stdout + client.Stdout);
+            // The policy wait is 10 s; an ADD that waited it out was never dispatched.
+            Assert.True(added.Elapsed < TimeSpan.FromSeconds(10), $"two ADDs took {added.Elapsed.TotalSeconds:F1} s: the agent waited for Pod objects that do not exist");
+            var targetIp = target.Json["ips"]![0]!["address"]!.GetValue<string>().Split('/')[0];
+
+            Assert.False(Ping(netns[1], targetIp), "the namespace's default-deny ingress must isolate a pod without a Pod object");
+            await _lab.Store.DeleteAsync(deny.Key);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!Ping(netns[1], targetIp))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "without the policy the pods must reach each other");
+            }
+        }
+        finally
+        {
+            await _lab.Store.DeleteAsync(deny.Key);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                Cni("DEL", ids[i], netns[i], Config("1.0.0"), podNamespace: ns);
+                NetNamespace.Delete(Path.GetFileName(netns[i]));
+            }
+        }
+        await AssertCleanAsync("after deleting the unlisted pods");
+    }
+
+    private static bool Ping(string netns, string address)
+    {
+        using var ns = NetNamespace.Open(netns);
+        using var p = ns.StartProcess(new ProcessStartInfo("ping", ["-c", "1", "-W", "1", address]) { RedirectStandardOutput = true, UseShellExecute = false });
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0;
     }
 
     [Fact]
