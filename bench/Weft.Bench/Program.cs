@@ -8,6 +8,10 @@ if (what is "cni" or "all")
 {
     await CniLatencyBench.RunAsync(reps);
 }
+if (what is "policy-scale" or "all")
+{
+    await Weft.Bench.Policy.PolicyScaleBench.RunAsync(reps);
+}
 if (what is "throughput" or "all")
 {
     await ThroughputBench.RunAsync(reps);

@@ -11,7 +11,8 @@ namespace Weft.Agent;
 
 /// <summary>
 /// Level-triggered like <see cref="RouteController"/>: any change to NetworkPolicies, Pods or Namespaces (or
-/// a pod attached here) schedules one full compile of the node's table and one nft transaction. Bursts
+/// a pod attached here) schedules one compile of the node's table and one nft transaction carrying the
+/// difference from what was applied (the whole table every two minutes, to repair drift). Bursts
 /// collapse into one sync; a failed sync is retried. An invalid policy is reported and left out whole.
 /// </summary>
 /// <remarks>
@@ -24,6 +25,8 @@ namespace Weft.Agent;
 internal sealed class PolicyController(Informer policies, Informer pods, Informer namespaces, NodeAllocator ipam, PolicyDataplane dataplane, IResourceStore store)
 {
     public static readonly ResourceType NetworkPolicy = new("networking.k8s.io", "NetworkPolicy");
+
+    private static readonly TimeSpan FullResyncInterval = TimeSpan.FromMinutes(2);
 
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly Lock _gate = new();
@@ -101,7 +104,7 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var local = LocalPods();
         var compiled = PolicyCompiler.Compile(ValidPolicies(), Snapshot(local), local);
-        var changed = await dataplane.ApplyAsync(compiled, ct);
+        var applied = await dataplane.ApplyAsync(compiled, ct);
         lock (_gate)
         {
             _applied = compiled.DispatchedVeths;
@@ -109,10 +112,10 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
             _synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             done.SetResult();
         }
-        if (changed)
+        if (applied != ApplyKind.None)
         {
             var ms = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.Info($"policy: applied {policies.Items.Count} policy object(s) for {compiled.DispatchedVeths.Count} local pod(s) in {ms:F1} ms");
+            Log.Info($"policy: applied {policies.Items.Count} policy object(s) for {compiled.DispatchedVeths.Count} local pod(s) ({applied.ToString().ToLowerInvariant()}) in {ms:F1} ms");
         }
     }
 
@@ -122,7 +125,12 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
         {
             try
             {
-                await _signal.WaitAsync(ct);
+                if (!await _signal.WaitAsync(FullResyncInterval, ct))
+                {
+                    // Incremental updates trust that the kernel still holds what we applied; now and then
+                    // send the whole table so a hand edit or a flushed ruleset does not outlive the interval.
+                    dataplane.Resync();
+                }
                 await SyncAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

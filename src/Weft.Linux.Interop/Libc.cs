@@ -22,6 +22,9 @@ internal static partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int Ioctl(int fd, nuint request);
 
+    [LibraryImport(LibraryName, EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int MemfdCreate(string name, uint flags);
+
     [LibraryImport(LibraryName, EntryPoint = "gettid")]
     internal static partial int GetTid();
 

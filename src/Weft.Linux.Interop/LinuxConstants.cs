@@ -25,6 +25,9 @@ public static class LinuxConstants
     /// <summary>fcntl.h: close on exec.</summary>
     public const int O_CLOEXEC = 0x80000;
 
+    /// <summary>sys/mman.h: memfd_create's close-on-exec flag.</summary>
+    public const uint MFD_CLOEXEC = 1;
+
     /// <summary>fcntl.h: operate on the descriptor itself when the path is empty.</summary>
     public const int AT_EMPTY_PATH = 0x1000;
 

@@ -25,6 +25,18 @@ public static class Syscalls
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
+    /// <summary>memfd_create(2) with MFD_CLOEXEC: an anonymous file that lives as long as the handle.</summary>
+    public static SafeFileHandle MemfdCreate(string name)
+    {
+        int fd = Libc.MemfdCreate(name, MFD_CLOEXEC);
+        if (fd < 0)
+        {
+            throw new SyscallException($"memfd_create {name}", Marshal.GetLastPInvokeError());
+        }
+
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     /// <summary>open(2) that returns the errno instead of throwing.</summary>
     public static int TryOpen(string path, int flags, out SafeFileHandle? handle, uint mode = 0)
     {

@@ -1,24 +1,24 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Weft.Linux.Interop;
 
 namespace Weft.Linux.Nftables;
 
 /// <summary>
-/// Runs the nft CLI against Weft's one table. Every script goes through <c>nft -f -</c>, one
-/// atomic transaction; a script line that targets any other table is refused before nft runs.
+/// Applies nft scripts to Weft's one table through libnftables, in process: every script is one atomic
+/// transaction, as with <c>nft -f</c>; a script line that targets any other table is refused before it runs.
 /// </summary>
 /// <remarks>
-/// The network namespace is that of the process <paramref name="starter"/> creates: the default
-/// <see cref="Process.Start(ProcessStartInfo)"/> uses the caller's; pass e.g. <c>ns.StartProcess</c>
-/// to work on another. Methods are safe to call from any thread; nft itself serializes commits.
+/// The network namespace is the one the <see cref="NftablesContext"/> was opened in: without
+/// <paramref name="context"/>, the runner opens its own in the calling thread's namespace (create it inside
+/// <c>ns.Run(...)</c> to work on another) and disposes it. Methods are safe to call from any thread.
 /// </remarks>
 /// <param name="table">The table name (family inet).</param>
-/// <param name="starter">Starts the nft process; chooses the network namespace.</param>
-/// <param name="nftPath">The nft binary.</param>
-public sealed partial class NftRunner(string table = "weft", Func<ProcessStartInfo, Process>? starter = null, string nftPath = "nft")
+/// <param name="context">A context to use and not dispose; null to open one here.</param>
+public sealed partial class NftRunner(string table = "weft", NftablesContext? context = null) : IDisposable
 {
-    private readonly Func<ProcessStartInfo, Process> _starter = starter ?? StartHere;
+    private readonly NftablesContext _context = context ?? NftablesContext.Open();
+    private readonly bool _ownsContext = context is null;
 
     /// <summary>The table this runner manages.</summary>
     public string Table { get; } = CheckTableName(table);
@@ -42,30 +42,32 @@ public sealed partial class NftRunner(string table = "weft", Func<ProcessStartIn
             return;
         }
 
-        var (exitCode, _, stderr) = await RunAsync(["-f", "-"], script, cancellationToken).ConfigureAwait(false);
-        if (exitCode != 0)
+        cancellationToken.ThrowIfCancellationRequested();
+        var outcome = await Task.Run(() => _context.RunScript(script), CancellationToken.None).ConfigureAwait(false);
+        if (outcome.Status != 0)
         {
-            int? lineNumber = ErrorLine(stderr);
+            int? lineNumber = ErrorLine(outcome.Error);
             string? line = lineNumber is int n && n <= lines.Length ? lines[n - 1] : null;
-            throw new NftException(Table, "nft -f -", exitCode, stderr, lineNumber, line);
+            throw new NftException(Table, "nft -f -", outcome.Status, outcome.Error, lineNumber, line);
         }
     }
 
     /// <summary>Reads the table back (<c>nft -j list table inet TABLE</c>); null when it does not exist.</summary>
     public async Task<NftTableState?> ListTableAsync(CancellationToken cancellationToken = default)
     {
-        var (exitCode, stdout, stderr) = await RunAsync(["-j", "list", "table", "inet", Table], null, cancellationToken).ConfigureAwait(false);
-        if (exitCode != 0)
+        cancellationToken.ThrowIfCancellationRequested();
+        var outcome = await Task.Run(() => _context.Run($"list table inet {Table}", json: true), CancellationToken.None).ConfigureAwait(false);
+        if (outcome.Status != 0)
         {
-            if (stderr.Contains("No such file or directory", StringComparison.Ordinal))
+            if (outcome.Error.Contains("No such file or directory", StringComparison.Ordinal))
             {
                 return null;
             }
 
-            throw new NftException(Table, "nft -j list table", exitCode, stderr, null, null);
+            throw new NftException(Table, "nft -j list table", outcome.Status, outcome.Error, null, null);
         }
 
-        return NftJson.Parse(Table, stdout);
+        return NftJson.Parse(Table, outcome.Output);
     }
 
     /// <summary>Deletes the table and everything in it; no error when it is absent. Other tables are untouched.</summary>
@@ -86,47 +88,17 @@ public sealed partial class NftRunner(string table = "weft", Func<ProcessStartIn
 
     private static int? ErrorLine(string stderr)
     {
-        var match = StdinLocation().Match(stderr);
+        var match = ErrorLocation().Match(stderr);
         return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] args, string? stdin, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        var startInfo = new ProcessStartInfo(nftPath)
+        if (_ownsContext)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var process = _starter(startInfo);
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            if (stdin is not null)
-            {
-                await process.StandardInput.WriteAsync(stdin.AsMemory(), cancellationToken).ConfigureAwait(false);
-            }
-
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw;
+            _context.Dispose();
         }
     }
-
-    private static Process StartHere(ProcessStartInfo startInfo) =>
-        Process.Start(startInfo) ?? throw new InvalidOperationException($"starting '{startInfo.FileName}' returned no process");
 
     [GeneratedRegex(@"^(add|flush|delete) (table|chain|set|map|rule|element) inet (?<table>[a-z][a-z0-9_-]*)( |$)")]
     private static partial Regex OwnTableCommand();
@@ -134,7 +106,7 @@ public sealed partial class NftRunner(string table = "weft", Func<ProcessStartIn
     [GeneratedRegex(@"^[a-z][a-z0-9_-]*$")]
     private static partial Regex TableName();
 
-    // nft reports positions as "/dev/stdin:LINE:COLUMNS: Error: ...".
-    [GeneratedRegex(@"/dev/stdin:(\d+):")]
-    private static partial Regex StdinLocation();
+    // Positions come as "script:LINE:COLUMNS: Error: ..." (NftablesContext.ScriptName).
+    [GeneratedRegex(@"^script:(\d+):", RegexOptions.Multiline)]
+    private static partial Regex ErrorLocation();
 }

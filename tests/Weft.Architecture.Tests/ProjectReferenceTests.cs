@@ -20,7 +20,7 @@ public class ProjectReferenceTests
         ["Weft.Linux.Interop"] = [],
         ["Weft.Linux.Netlink"] = ["Weft.Linux.Interop", "Weft.Core"],
         ["Weft.Linux.Netns"] = ["Weft.Linux.Interop"],
-        ["Weft.Linux.Nftables"] = ["Weft.Core"],
+        ["Weft.Linux.Nftables"] = ["Weft.Core", "Weft.Linux.Interop"],
         ["Weft.Policy"] = ["Weft.Core", "Weft.Model"],
         ["Weft.Dataplane"] = ["Weft.Core", "Weft.Linux.Interop", "Weft.Linux.Netlink", "Weft.Linux.Netns", "Weft.Linux.Nftables", "Weft.Policy"],
         ["Weft.Agent.Contract"] = ["Weft.Core"],

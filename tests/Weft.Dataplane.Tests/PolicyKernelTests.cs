@@ -32,8 +32,8 @@ public class PolicyKernelTests
             }
             var (node, a, b, c) = (created[0], created[1], created[2], created[3]);
             node.WriteSysctl("net.ipv4.ip_forward", "1");
-            var nft = new NftRunner("weft", node.StartProcess);
-            var dataplane = new PolicyDataplane("weft", node.StartProcess);
+            using var nft = node.Run(() => new NftRunner("weft"));
+            using var dataplane = node.Run(() => new PolicyDataplane("weft"));
             using var rtnl = node.Run(RtNetlink.Open);
             var wiring = new PodNetwork(rtnl);
             var vethA = wiring.Attach(new PodAttachment(tag + "-a", "eth0", NetNamespace.PathOf(names[1]), [XA], 1500)).HostIfName;
@@ -47,18 +47,24 @@ public class PolicyKernelTests
             var policy = Policies(Cluster.Policy("x", "b-from-a", """
                 {"podSelector":{"matchLabels":{"pod":"b"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"pod":"a"}}}],"ports":[{"port":80}]}]}
                 """));
-            Assert.True(await dataplane.ApplyAsync(PolicyCompiler.Compile(policy, Snapshot(), locals)));
-            Assert.False(await dataplane.ApplyAsync(PolicyCompiler.Compile(policy, Snapshot(), locals)));
+            Assert.Equal(ApplyKind.Full, await dataplane.ApplyAsync(PolicyCompiler.Compile(policy, Snapshot(), locals)));
+            Assert.Equal(ApplyKind.None, await dataplane.ApplyAsync(PolicyCompiler.Compile(policy, Snapshot(), locals)));
 
             Assert.True(await Connects(a, XB, 80, Allowed));
             Assert.False(await Connects(a, XB, 81, Denied));
             var drops = (await nft.ListTableAsync())!.RulesWithComment("isolated ingress: NetworkPolicy x/b-from-a");
             Assert.True(Assert.Single(drops).Packets >= 1);
 
-            Assert.True(await dataplane.ApplyAsync(PolicyCompiler.Compile(Weft.Policy.Ir.PolicySet.Empty, Snapshot(), locals)));
+            Assert.Equal(ApplyKind.Incremental, await dataplane.ApplyAsync(PolicyCompiler.Compile(Weft.Policy.Ir.PolicySet.Empty, Snapshot(), locals)));
 
             Assert.True(await Connects(a, XB, 81, Allowed));
             Assert.False(await Connects(c, XB, 81, Denied));
+
+            // Someone else removes our table: the difference no longer applies, so the dataplane sends it whole.
+            await nft.DeleteTableAsync();
+            Assert.Equal(ApplyKind.Full, await dataplane.ApplyAsync(PolicyCompiler.Compile(policy, Snapshot(), locals)));
+            Assert.False(await Connects(a, XB, 81, Denied));
+            Assert.True(await Connects(a, XB, 80, Allowed));
         }
         finally
         {

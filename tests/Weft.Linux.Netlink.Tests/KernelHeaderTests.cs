@@ -68,6 +68,7 @@ public class KernelHeaderTests
             #include <sched.h>
             #include <stddef.h>
             #include <stdio.h>
+            #include <sys/mman.h>
             #include <sys/mount.h>
             #include <sys/socket.h>
             #include <sys/stat.h>

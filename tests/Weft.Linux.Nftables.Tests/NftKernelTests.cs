@@ -132,6 +132,29 @@ public class NftKernelTests
     }
 
     [Fact]
+    public async Task ARunnerActsInTheNamespaceItWasMadeInWhicheverThreadCallsIt()
+    {
+        using var ns = new NftNamespace(table: "wt" + Guid.NewGuid().ToString("N")[..10]);
+        var model = new NftTable(ns.Nft.Table);
+        model.AddChain("only-here").Add("counter accept");
+
+        // A fresh thread is in the process's (root) namespace.
+        await Task.Factory.StartNew(() => ns.Nft.ApplyAsync(NftRenderer.Full(model)).GetAwaiter().GetResult(), TaskCreationOptions.LongRunning);
+
+        // Checked with the nft CLI, independently of libnftables: in the test namespace, not in the root one.
+        Assert.Contains($"table inet {ns.Nft.Table}", Cli(ns.Ns.StartProcess), StringComparison.Ordinal);
+        Assert.DoesNotContain($"table inet {ns.Nft.Table}", Cli(System.Diagnostics.Process.Start), StringComparison.Ordinal);
+    }
+
+    private static string Cli(Func<System.Diagnostics.ProcessStartInfo, System.Diagnostics.Process?> start)
+    {
+        using var nft = start(new System.Diagnostics.ProcessStartInfo("nft", "list tables") { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var output = nft.StandardOutput.ReadToEnd();
+        nft.WaitForExit();
+        return output;
+    }
+
+    [Fact]
     public async Task DeleteTableIsIdempotentAndLeavesOtherTablesAlone()
     {
         using var ns = new NftNamespace();

@@ -13,7 +13,7 @@ internal sealed class NftNamespace : IDisposable
     {
         Name = "wt" + RandomNumberGenerator.GetHexString(6, lowercase: true);
         Ns = NetNamespace.Create(Name);
-        Nft = new NftRunner(table, Ns.StartProcess);
+        Nft = Ns.Run(() => new NftRunner(table));
     }
 
     public string Name { get; }
@@ -23,10 +23,11 @@ internal sealed class NftNamespace : IDisposable
     public NftRunner Nft { get; }
 
     /// <summary>A runner for another table in the same namespace (a "foreign" table).</summary>
-    public NftRunner Other(string table) => new(table, Ns.StartProcess);
+    public NftRunner Other(string table) => Ns.Run(() => new NftRunner(table));
 
     public void Dispose()
     {
+        Nft.Dispose();
         Ns.Dispose();
         NetNamespace.Delete(Name);
     }

@@ -60,7 +60,8 @@ internal static class PolicyLabSource
             NftTableState? table;
             try
             {
-                table = await new NftRunner(starter: ns.StartProcess).ListTableAsync(ct);
+                using var nft = ns.Run(() => new NftRunner());
+                table = await nft.ListTableAsync(ct);
             }
             catch (NftException e)
             {

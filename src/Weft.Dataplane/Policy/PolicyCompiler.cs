@@ -42,6 +42,8 @@ public static class PolicyCompiler
         var selection = new Selection(cluster);
         var matches = new RuleMatches(table, selection);
         var rules = policies.Rules.Where(r => r.Action is RuleAction.Allow or RuleAction.Deny or RuleAction.Reject).OrderBy(r => r, LadderOrder.Instance).ToList();
+        // Most subjects name one namespace: narrow the ladder and the isolations per namespace once, not per pod.
+        var ladders = new Dictionary<string, (List<PolicyRule> Rules, List<Isolation> Isolations)>(StringComparer.Ordinal);
 
         foreach (var local in localPods.OrderBy(p => p.HostVeth, StringComparer.Ordinal))
         {
@@ -57,7 +59,13 @@ public static class PolicyCompiler
             foreach (var direction in new[] { Direction.Egress, Direction.Ingress })
             {
                 var chain = table.AddChain(NftNames.Make(direction == Direction.Egress ? "eg" : "in", pod.Namespace, pod.Name));
-                PodChain.Fill(chain, direction, pod, rules, policies.Isolations, selection, matches);
+                if (!ladders.TryGetValue(pod.Namespace, out var ladder))
+                {
+                    ladders[pod.Namespace] = ladder = (
+                        [.. rules.Where(r => MayApplyIn(r.Subject, pod.Namespace))],
+                        [.. policies.Isolations.Where(i => MayApplyIn(i.Subject, pod.Namespace))]);
+                }
+                PodChain.Fill(chain, direction, pod, ladder.Rules, ladder.Isolations, selection, matches);
                 (direction == Direction.Egress ? egress : ingress).Add(quoted, $"jump {chain.Name}");
             }
         }
@@ -74,15 +82,9 @@ public static class PolicyCompiler
         return new CompiledPolicy(table, known.Elements.Keys.Select(k => k.Trim('"')).ToHashSet(StringComparer.Ordinal));
     }
 
-    private static ClusterSnapshot WithLocalAddresses(ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods)
-    {
-        var local = localPods.Where(p => p.Namespace.Length > 0 && p.Addresses.Count > 0).GroupBy(p => p.Id)
-            .ToDictionary(g => g.Key, g => g.SelectMany(p => p.Addresses).Distinct().ToList(), StringComparer.Ordinal);
-        if (local.Count == 0)
-        {
-            return cluster;
-        }
-        var pods = cluster.Pods.Select(p => local.TryGetValue(p.Id, out var a) ? p with { Addresses = a } : p);
-        return new ClusterSnapshot(cluster.Namespaces, pods, cluster.Nodes);
-    }
+    private static bool MayApplyIn(Subject subject, string ns) => subject is not PodSubject { Namespaces: InNamespace n } || n.Name == ns;
+
+    private static ClusterSnapshot WithLocalAddresses(ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods) =>
+        cluster.WithAddresses(localPods.Where(p => p.Namespace.Length > 0 && p.Addresses.Count > 0).GroupBy(p => p.Id)
+            .ToDictionary(g => g.Key, g => g.SelectMany(p => p.Addresses).Distinct().ToList(), StringComparer.Ordinal));
 }

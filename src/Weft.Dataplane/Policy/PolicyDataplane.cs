@@ -1,52 +1,71 @@
-using System.Diagnostics;
+using Weft.Linux.Interop;
 using Weft.Linux.Nftables;
 
 namespace Weft.Dataplane.Policy;
 
-/// <summary>
-/// Applies compiled policy to the kernel, one full nft transaction per call, stale objects of the previous
-/// table removed in the same transaction. Remembers what it applied: an unchanged table costs no nft run.
-/// After a failure it forgets, so the next apply reads the kernel's inventory first. Not thread-safe:
-/// one caller (the policy controller's loop) at a time.
-/// </summary>
-public sealed class PolicyDataplane(string table = "weft", Func<ProcessStartInfo, Process>? starter = null)
+/// <summary>What one apply sent to the kernel.</summary>
+public enum ApplyKind
 {
-    private readonly NftRunner _nft = new(table, starter);
+    /// <summary>Nothing changed; nft did not run.</summary>
+    None,
+
+    /// <summary>Only the difference from the previous table (set elements, changed chains).</summary>
+    Incremental,
+
+    /// <summary>The whole table, stale objects removed in the same transaction.</summary>
+    Full,
+}
+
+/// <summary>
+/// Applies compiled policy to the kernel, one nft transaction per call. It remembers what it applied, so
+/// later calls send only the difference (a pod joining a selector is a set-element add). The first call,
+/// a call after <see cref="Resync"/>, and a difference the kernel refuses (someone changed our table) send
+/// the whole table against the kernel's inventory instead. Not thread-safe: one caller at a time.
+/// Acts in the network namespace of <paramref name="context"/>, or without one, of the constructing thread.
+/// </summary>
+public sealed class PolicyDataplane(string table = "weft", NftablesContext? context = null) : IDisposable
+{
+    private readonly NftRunner _nft = new(table, context);
     private NftTable? _applied;
-    private string? _appliedContent;
 
     /// <summary>The table name.</summary>
     public string Table => _nft.Table;
 
-    /// <summary>Applies <paramref name="compiled"/>; returns false when it equals what is already applied.</summary>
-    /// <exception cref="NftException">nft rejected the script; the kernel keeps the previous table.</exception>
-    public async Task<bool> ApplyAsync(CompiledPolicy compiled, CancellationToken ct = default)
+    /// <summary>Makes the next apply a full one, repairing whatever changed the kernel's copy since.</summary>
+    public void Resync() => _applied = null;
+
+    /// <summary>Applies <paramref name="compiled"/>; says whether it sent nothing, a difference, or the whole table.</summary>
+    /// <exception cref="NftException">nft rejected the full table; the kernel keeps the previous one.</exception>
+    public async Task<ApplyKind> ApplyAsync(CompiledPolicy compiled, CancellationToken ct = default)
     {
         if (compiled.Table.Name != _nft.Table)
         {
             throw new ArgumentException($"compiled table '{compiled.Table.Name}' is not this dataplane's table '{_nft.Table}'", nameof(compiled));
         }
-        // The script without stale deletions describes the content alone.
-        var content = NftRenderer.Full(compiled.Table);
-        if (_applied is not null && content == _appliedContent)
+        if (_applied is { } previous)
         {
-            return false;
+            var difference = NftRenderer.Incremental(previous, compiled.Table);
+            if (difference.Length == 0)
+            {
+                return ApplyKind.None;
+            }
+            try
+            {
+                await _nft.ApplyAsync(difference, ct);
+                _applied = compiled.Table.Clone();
+                return ApplyKind.Incremental;
+            }
+            catch (NftException)
+            {
+                // The kernel no longer holds what we applied; fall through to a full sync from its inventory.
+                _applied = null;
+            }
         }
-        var script = _applied is null
-            ? NftRenderer.Full(compiled.Table, (await _nft.ListTableAsync(ct))?.Inventory)
-            : NftRenderer.Full(compiled.Table, _applied);
-        try
-        {
-            await _nft.ApplyAsync(script, ct);
-        }
-        catch
-        {
-            _applied = null;
-            _appliedContent = null;
-            throw;
-        }
+        var script = NftRenderer.Full(compiled.Table, (await _nft.ListTableAsync(ct))?.Inventory);
+        await _nft.ApplyAsync(script, ct);
         _applied = compiled.Table.Clone();
-        _appliedContent = content;
-        return true;
+        return ApplyKind.Full;
     }
+
+    public void Dispose() => _nft.Dispose();
 }

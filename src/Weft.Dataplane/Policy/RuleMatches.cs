@@ -72,16 +72,24 @@ internal sealed class RuleMatches(NftTable table, Selection selection)
     };
 
     /// <summary>One IPv4 and one IPv6 line, even for empty sets, so a pod joining later is only a set-element add.</summary>
+    /// <remarks>
+    /// A set's name determines its content (rule, peer, tag and, for same-namespace peers, the subject's
+    /// namespace), so every later subject of the rule reuses it without resolving the peer again.
+    /// </remarks>
     private IEnumerable<string> AddressSets(PolicyRule rule, int pi, string tag, IEnumerable<IPAddress> addresses, PodInfo? perSubject)
     {
-        var all = addresses.Distinct().ToList();
+        List<IPAddress>? all = null;
         foreach (var v6 in new[] { false, true })
         {
             var name = SetName(rule, $"p{pi}{tag}", v6 ? "v6" : "v4", perSubject?.Namespace);
-            var set = Set(name, v6 ? "ipv6_addr" : "ipv4_addr", NftSetFlags.None);
-            foreach (var a in all.Where(a => (a.AddressFamily == AddressFamily.InterNetworkV6) == v6))
+            if (!table.Sets.ContainsKey(name))
             {
-                set.Add(a.ToString());
+                var set = table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr");
+                all ??= [.. addresses.Distinct()];
+                foreach (var a in all.Where(a => (a.AddressFamily == AddressFamily.InterNetworkV6) == v6))
+                {
+                    set.Add(a.ToString());
+                }
             }
             yield return $"{Family(v6)} {Field(rule)} @{name}";
         }

@@ -9,8 +9,8 @@ internal sealed class Selection(ClusterSnapshot cluster)
     public bool Selects(Subject subject, PodInfo pod) => subject is PodSubject s
         && !pod.HostNetwork && s.Pods.Matches(pod.Labels) && InScope(s.Namespaces, pod.Namespace, pod.Namespace);
 
-    public IEnumerable<PodInfo> PodsOf(PodPeer peer, string subjectNamespace) => cluster.Pods.Where(p =>
-        !p.HostNetwork && peer.Pods.Matches(p.Labels) && InScope(peer.Namespaces, p.Namespace, subjectNamespace));
+    public IEnumerable<PodInfo> PodsOf(PodPeer peer, string subjectNamespace) =>
+        NamespacesOf(peer.Namespaces, subjectNamespace).SelectMany(cluster.PodsIn).Where(p => !p.HostNetwork && peer.Pods.Matches(p.Labels));
 
     /// <summary>Pods whose addresses a peer covers; used where a named port must be resolved per destination pod.</summary>
     public IEnumerable<PodInfo> PodsCoveredBy(Peer peer, string subjectNamespace) => peer switch
@@ -23,6 +23,15 @@ internal sealed class Selection(ClusterSnapshot cluster)
 
     public IEnumerable<System.Net.IPAddress> NodeAddresses(NodePeer peer) =>
         cluster.Nodes.Where(n => peer.Nodes.Matches(n.Labels)).SelectMany(n => n.Addresses);
+
+    /// <summary>The namespaces a scope covers, so pod selectors only look at those namespaces' pods.</summary>
+    private IEnumerable<string> NamespacesOf(NamespaceScope scope, string subjectNamespace) => scope switch
+    {
+        InNamespace n => [n.Name],
+        SameNamespaceAsSubject => [subjectNamespace],
+        NamespacesMatching m => cluster.NamespaceNames.Where(ns => m.Selector.Matches(cluster.Namespace(ns).Labels)),
+        _ => [],
+    };
 
     private bool InScope(NamespaceScope scope, string candidate, string subjectNamespace) => scope switch
     {

@@ -35,12 +35,31 @@ public sealed record NodeInfo(string Name, IReadOnlyDictionary<string, string> L
 public sealed class ClusterSnapshot
 {
     private readonly Dictionary<string, NamespaceInfo> _namespaces;
+    private readonly Dictionary<string, PodInfo> _byId;
+    private readonly Dictionary<string, List<PodInfo>> _byNamespace;
 
     public ClusterSnapshot(IEnumerable<NamespaceInfo> namespaces, IEnumerable<PodInfo> pods, IEnumerable<NodeInfo>? nodes = null)
+        : this(namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal), [.. pods.OrderBy(p => p.Id, StringComparer.Ordinal)], [.. nodes ?? []])
     {
-        _namespaces = namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal);
-        Pods = [.. pods.OrderBy(p => p.Id, StringComparer.Ordinal)];
-        Nodes = [.. nodes ?? []];
+    }
+
+    private ClusterSnapshot(Dictionary<string, NamespaceInfo> namespaces, List<PodInfo> sortedPods, List<NodeInfo> nodes)
+    {
+        _namespaces = namespaces;
+        Pods = sortedPods;
+        Nodes = nodes;
+        // Selectors look up pods by namespace far more often than across the cluster: index once.
+        _byId = new Dictionary<string, PodInfo>(sortedPods.Count, StringComparer.Ordinal);
+        _byNamespace = new Dictionary<string, List<PodInfo>>(StringComparer.Ordinal);
+        foreach (var pod in sortedPods)
+        {
+            _byId.TryAdd(pod.Id, pod);
+            if (!_byNamespace.TryGetValue(pod.Namespace, out var list))
+            {
+                _byNamespace[pod.Namespace] = list = [];
+            }
+            list.Add(pod);
+        }
     }
 
     /// <summary>Pods sorted by "namespace/name".</summary>
@@ -50,13 +69,24 @@ public sealed class ClusterSnapshot
 
     public IEnumerable<NamespaceInfo> Namespaces => _namespaces.Values;
 
+    /// <summary>Every namespace that has a Namespace object or a pod, sorted.</summary>
+    public IEnumerable<string> NamespaceNames => _namespaces.Keys.Union(_byNamespace.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
     public NamespaceInfo Namespace(string name) =>
         _namespaces.TryGetValue(name, out var ns)
             ? ns
             : new NamespaceInfo(name, new Dictionary<string, string>(StringComparer.Ordinal) { [NamespaceView.NameLabel] = name });
 
     /// <summary>The pod "namespace/name", or null.</summary>
-    public PodInfo? FindPod(string id) => Pods.FirstOrDefault(p => p.Id == id);
+    public PodInfo? FindPod(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>The pods of one namespace, sorted by name.</summary>
+    public IReadOnlyList<PodInfo> PodsIn(string ns) => _byNamespace.TryGetValue(ns, out var list) ? list : [];
+
+    /// <summary>The same snapshot with some pods' addresses replaced (pod id → addresses); order and indexes kept.</summary>
+    public ClusterSnapshot WithAddresses(IReadOnlyDictionary<string, List<IPAddress>> addresses) => addresses.Count == 0
+        ? this
+        : new ClusterSnapshot(_namespaces, [.. Pods.Select(p => addresses.TryGetValue(p.Id, out var a) ? p with { Addresses = a } : p)], [.. Nodes]);
 
     /// <summary>The non-host-network pod that owns the address, or null.</summary>
     public PodInfo? FindPod(IPAddress address) => Pods.FirstOrDefault(p => !p.HostNetwork && p.Addresses.Contains(address));
