@@ -181,7 +181,7 @@ internal static class ThroughputBench
         rt.SetUp(rt.GetLink("lo")!.Index);
     }
 
-    private static async Task<double> IperfAsync(NetNamespace client, NetNamespace server, IPAddress ip)
+    internal static async Task<double> IperfAsync(NetNamespace client, NetNamespace server, IPAddress ip)
     {
         using var srv = server.StartProcess(new ProcessStartInfo("iperf3", ["-s", "-1", "-A", "0", "-p", "5299"])
         { RedirectStandardOutput = true, UseShellExecute = false });

@@ -31,6 +31,7 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly Lock _gate = new();
     private readonly HashSet<string> _reported = [];
+    private readonly NodePolicyCompiler _compiler = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _unlisted = new(StringComparer.Ordinal);
     private IReadOnlySet<string> _applied = new HashSet<string>();
     private TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -103,7 +104,16 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var local = LocalPods();
-        var compiled = PolicyCompiler.Compile(ValidPolicies(), Snapshot(local), local);
+        var podObjects = pods.Items;
+        var (compiled, rejected) = _compiler.Compile(policies.Items, namespaces.Items, podObjects, local, StandIns(podObjects, local));
+        foreach (var bad in rejected)
+        {
+            // Report each version of a bad object once; it is skipped whole until it is fixed.
+            if (_reported.Add($"{bad.Policy.Key}@{bad.Policy.Metadata.ResourceVersion}"))
+            {
+                Log.Warn($"policy: skipping {bad.Policy.Key}: {bad.Error.Message}");
+            }
+        }
         var applied = await dataplane.ApplyAsync(compiled, ct);
         lock (_gate)
         {
@@ -146,37 +156,16 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
         }
     }
 
-    private PolicySet ValidPolicies()
-    {
-        var sets = new List<PolicySet>();
-        foreach (var policy in policies.Items)
-        {
-            try
-            {
-                sets.Add(NetworkPolicies.Compile(policy));
-            }
-            catch (ValidationException e)
-            {
-                // Report each version of a bad object once; it is skipped whole until it is fixed.
-                if (_reported.Add($"{policy.Key}@{policy.Metadata.ResourceVersion}"))
-                {
-                    Log.Warn($"policy: skipping {policy.Key}: {e.Message}");
-                }
-            }
-        }
-        return PolicySet.Combine(sets);
-    }
-
     private static ResourceKey PodKey(string ns, string name) => new(ResourceType.Pod.Group, ResourceType.Pod.Kind, ns, name);
 
-    private ClusterSnapshot Snapshot(IReadOnlyCollection<LocalPod> local)
+    /// <summary>Pods without a Pod object in the store, enforced as pods without labels (see the class remarks).</summary>
+    private List<PodInfo> StandIns(IReadOnlyList<Resource> podObjects, IReadOnlyCollection<LocalPod> local)
     {
-        var cluster = ClusterSnapshot.FromResources(namespaces.Items.Concat(pods.Items));
         var standIns = new List<PodInfo>();
         foreach (var id in _unlisted.Keys)
         {
             var pod = local.FirstOrDefault(p => p.Id == id);
-            if (pod is null || cluster.FindPod(id) is not null)
+            if (pod is null || podObjects.Any(p => p.Metadata.Namespace == pod.Namespace && p.Metadata.Name == pod.Name))
             {
                 // Deleted, or the Pod object appeared: from now on the object decides.
                 _unlisted.TryRemove(id, out _);
@@ -184,7 +173,7 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
             }
             standIns.Add(new PodInfo(pod.Namespace, pod.Name, new Dictionary<string, string>(), pod.Addresses, []));
         }
-        return standIns.Count == 0 ? cluster : new ClusterSnapshot(cluster.Namespaces, cluster.Pods.Concat(standIns), cluster.Nodes);
+        return standIns;
     }
 
     private List<LocalPod> LocalPods() => [.. ipam.Allocations.Select(a =>

@@ -120,6 +120,11 @@ public static class NftRenderer
                 continue;
             }
 
+            if (ReferenceEquals(old, set))
+            {
+                continue;
+            }
+
             // A map value that changed is a delete plus an add of the same key.
             var gone = old.Elements.Where(e => !set.Elements.TryGetValue(e.Key, out var v) || v != e.Value);
             var added = set.Elements.Where(e => !old.Elements.TryGetValue(e.Key, out var v) || v != e.Value);

@@ -49,6 +49,13 @@ public sealed class NftTable
     public NftSet AddMap(string name, string keyType, string dataType, NftSetFlags flags = NftSetFlags.None) =>
         AddSetOrMap(new NftSet(name, keyType, dataType, flags));
 
+    /// <summary>
+    /// Adds a set or map made for another table, as the same instance (no copy): a compiler reuses a set whose
+    /// inputs did not change, and <see cref="NftRenderer.Incremental"/> skips a set that is the same instance
+    /// in both tables. Neither table may change the set afterwards.
+    /// </summary>
+    public NftSet AddExisting(NftSet set) => AddSetOrMap(set);
+
     /// <summary>Removes a chain; false if absent.</summary>
     public bool RemoveChain(string name) => _chains.Remove(name);
 

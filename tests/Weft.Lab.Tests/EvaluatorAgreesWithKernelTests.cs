@@ -6,6 +6,7 @@ using Weft.Policy.Evaluation;
 using Weft.Policy.Ir;
 using Weft.Policy.Kubernetes;
 using Xunit.Abstractions;
+using Weft.TestKit;
 
 namespace Weft.Lab.Tests;
 

@@ -32,18 +32,19 @@ public static class PolicyCompiler
     /// Builds the table. Local pods missing from <paramref name="cluster"/> (the Pod object not seen yet) are
     /// left out of dispatch and so stay fail closed; their allocation addresses override <c>status.podIPs</c>.
     /// </summary>
-    public static CompiledPolicy Compile(PolicySet policies, ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods, string tableName = "weft")
+    /// <param name="memo">Peer sets of the previous compile to reuse where their inputs did not change; null to resolve all.</param>
+    public static CompiledPolicy Compile(PolicySet policies, ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods, string tableName = "weft", CompileMemo? memo = null)
     {
+        memo?.Begin();
         cluster = WithLocalAddresses(cluster, localPods);
         var table = new NftTable(tableName);
         var egress = table.AddMap(EgressMap, "ifname", "verdict");
         var ingress = table.AddMap(IngressMap, "ifname", "verdict");
         var known = table.AddSet(KnownVeths, "ifname");
         var selection = new Selection(cluster);
-        var matches = new RuleMatches(table, selection);
+        var matches = new RuleMatches(table, selection, memo);
         var rules = policies.Rules.Where(r => r.Action is RuleAction.Allow or RuleAction.Deny or RuleAction.Reject).OrderBy(r => r, LadderOrder.Instance).ToList();
-        // Most subjects name one namespace: narrow the ladder and the isolations per namespace once, not per pod.
-        var ladders = new Dictionary<string, (List<PolicyRule> Rules, List<Isolation> Isolations)>(StringComparer.Ordinal);
+        var ladders = new NamespaceLadders(rules, policies.Isolations);
 
         foreach (var local in localPods.OrderBy(p => p.HostVeth, StringComparer.Ordinal))
         {
@@ -59,13 +60,8 @@ public static class PolicyCompiler
             foreach (var direction in new[] { Direction.Egress, Direction.Ingress })
             {
                 var chain = table.AddChain(NftNames.Make(direction == Direction.Egress ? "eg" : "in", pod.Namespace, pod.Name));
-                if (!ladders.TryGetValue(pod.Namespace, out var ladder))
-                {
-                    ladders[pod.Namespace] = ladder = (
-                        [.. rules.Where(r => MayApplyIn(r.Subject, pod.Namespace))],
-                        [.. policies.Isolations.Where(i => MayApplyIn(i.Subject, pod.Namespace))]);
-                }
-                PodChain.Fill(chain, direction, pod, ladder.Rules, ladder.Isolations, selection, matches);
+                var (ladder, isolations) = ladders.For(pod.Namespace);
+                PodChain.Fill(chain, direction, pod, ladder, isolations, selection, matches);
                 (direction == Direction.Egress ? egress : ingress).Add(quoted, $"jump {chain.Name}");
             }
         }
@@ -81,8 +77,6 @@ public static class PolicyCompiler
             .Add($"oifname vmap @{IngressMap}");
         return new CompiledPolicy(table, known.Elements.Keys.Select(k => k.Trim('"')).ToHashSet(StringComparer.Ordinal));
     }
-
-    private static bool MayApplyIn(Subject subject, string ns) => subject is not PodSubject { Namespaces: InNamespace n } || n.Name == ns;
 
     private static ClusterSnapshot WithLocalAddresses(ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods) =>
         cluster.WithAddresses(localPods.Where(p => p.Namespace.Length > 0 && p.Addresses.Count > 0).GroupBy(p => p.Id)

@@ -20,7 +20,8 @@ public enum ApplyKind
 /// Applies compiled policy to the kernel, one nft transaction per call. It remembers what it applied, so
 /// later calls send only the difference (a pod joining a selector is a set-element add). The first call,
 /// a call after <see cref="Resync"/>, and a difference the kernel refuses (someone changed our table) send
-/// the whole table against the kernel's inventory instead. Not thread-safe: one caller at a time.
+/// the whole table against the kernel's inventory instead. The applied table is kept as it is, not copied:
+/// callers must not change a compiled table after applying it. Not thread-safe: one caller at a time.
 /// Acts in the network namespace of <paramref name="context"/>, or without one, of the constructing thread.
 /// </summary>
 public sealed class PolicyDataplane(string table = "weft", NftablesContext? context = null) : IDisposable
@@ -52,7 +53,7 @@ public sealed class PolicyDataplane(string table = "weft", NftablesContext? cont
             try
             {
                 await _nft.ApplyAsync(difference, ct);
-                _applied = compiled.Table.Clone();
+                _applied = compiled.Table;
                 return ApplyKind.Incremental;
             }
             catch (NftException)
@@ -63,7 +64,7 @@ public sealed class PolicyDataplane(string table = "weft", NftablesContext? cont
         }
         var script = NftRenderer.Full(compiled.Table, (await _nft.ListTableAsync(ct))?.Inventory);
         await _nft.ApplyAsync(script, ct);
-        _applied = compiled.Table.Clone();
+        _applied = compiled.Table;
         return ApplyKind.Full;
     }
 

@@ -12,7 +12,7 @@ namespace Weft.Dataplane.Policy;
 /// Turns one rule, seen from one subject pod, into nft match expressions (without verdict): one line per
 /// peer × port match × address family. Peer addresses live in named sets shared by every subject of the rule.
 /// </summary>
-internal sealed class RuleMatches(NftTable table, Selection selection)
+internal sealed class RuleMatches(NftTable table, Selection selection, CompileMemo? memo)
 {
     public IEnumerable<string> For(PolicyRule rule, PodInfo subject)
     {
@@ -63,8 +63,7 @@ internal sealed class RuleMatches(NftTable table, Selection selection)
     private IEnumerable<string> Addresses(PolicyRule rule, int pi, Peer peer, PodInfo subject) => peer switch
     {
         AnyPeer or EntityPeer { Entity: Entity.All } => [""],
-        PodPeer p => AddressSets(rule, pi, "", selection.PodsOf(p, subject.Namespace).SelectMany(x => x.Addresses),
-            p.Namespaces is SameNamespaceAsSubject ? subject : null),
+        PodPeer p => PodSets(rule, pi, p, subject),
         NodePeer n => AddressSets(rule, pi, "", selection.NodeAddresses(n), null),
         IpBlockPeer b => [IpBlock(rule, pi, b)],
         // TODO: entities other than All and FQDN peers match nothing until the dataplane learns them.
@@ -72,10 +71,42 @@ internal sealed class RuleMatches(NftTable table, Selection selection)
     };
 
     /// <summary>One IPv4 and one IPv6 line, even for empty sets, so a pod joining later is only a set-element add.</summary>
-    /// <remarks>
-    /// A set's name determines its content (rule, peer, tag and, for same-namespace peers, the subject's
-    /// namespace), so every later subject of the rule reuses it without resolving the peer again.
-    /// </remarks>
+    /// <summary>A pod peer's sets, reused from the memo when the peer and the pods of every namespace it covers are unchanged.</summary>
+    private IEnumerable<string> PodSets(PolicyRule rule, int pi, PodPeer peer, PodInfo subject)
+    {
+        var perSubject = peer.Namespaces is SameNamespaceAsSubject ? subject : null;
+        var lines = new List<string>(2);
+        object[]? inputs = null;
+        List<IPAddress>? all = null;
+        foreach (var v6 in new[] { false, true })
+        {
+            var name = SetName(rule, $"p{pi}", v6 ? "v6" : "v4", perSubject?.Namespace);
+            lines.Add($"{Family(v6)} {Field(rule)} @{name}");
+            if (table.Sets.ContainsKey(name))
+            {
+                continue;
+            }
+            if (memo is not null)
+            {
+                inputs ??= [peer, .. selection.NamespacesOf(peer.Namespaces, subject.Namespace).SelectMany(ns => new object[] { ns, selection.PodsIn(ns) })];
+                if (memo.Reuse(name, inputs) is { } reused)
+                {
+                    table.AddExisting(reused);
+                    continue;
+                }
+            }
+            all ??= [.. selection.PodsOf(peer, subject.Namespace).SelectMany(x => x.Addresses).Distinct()];
+            var set = Fill(table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr"), all, v6);
+            if (inputs is not null)
+            {
+                memo!.Remember(name, inputs, set);
+            }
+        }
+        return lines;
+    }
+
+    /// <summary>One IPv4 and one IPv6 line, even for empty sets, so a pod joining later is only a set-element add.</summary>
+    /// <remarks>A set's name determines its content, so every later subject of the rule reuses it as it is.</remarks>
     private IEnumerable<string> AddressSets(PolicyRule rule, int pi, string tag, IEnumerable<IPAddress> addresses, PodInfo? perSubject)
     {
         List<IPAddress>? all = null;
@@ -84,15 +115,20 @@ internal sealed class RuleMatches(NftTable table, Selection selection)
             var name = SetName(rule, $"p{pi}{tag}", v6 ? "v6" : "v4", perSubject?.Namespace);
             if (!table.Sets.ContainsKey(name))
             {
-                var set = table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr");
                 all ??= [.. addresses.Distinct()];
-                foreach (var a in all.Where(a => (a.AddressFamily == AddressFamily.InterNetworkV6) == v6))
-                {
-                    set.Add(a.ToString());
-                }
+                Fill(table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr"), all, v6);
             }
             yield return $"{Family(v6)} {Field(rule)} @{name}";
         }
+    }
+
+    private static NftSet Fill(NftSet set, List<IPAddress> addresses, bool v6)
+    {
+        foreach (var a in addresses.Where(a => (a.AddressFamily == AddressFamily.InterNetworkV6) == v6))
+        {
+            set.Add(a.ToString());
+        }
+        return set;
     }
 
     private string IpBlock(PolicyRule rule, int pi, IpBlockPeer block)
@@ -118,10 +154,15 @@ internal sealed class RuleMatches(NftTable table, Selection selection)
         table.Sets.TryGetValue(name, out var existing) ? existing : table.AddSet(name, type, flags);
 
     /// <summary>Readable policy and rule, plus a hash of the full rule key so names that normalize alike stay apart.</summary>
-    private static string SetName(PolicyRule rule, string peer, string kind, string? subjectNamespace)
+    private string SetName(PolicyRule rule, string peer, string kind, string? subjectNamespace)
+    {
+        var key = rule.Id.Key + "|" + peer + "|" + kind + "|" + subjectNamespace;
+        return memo is null ? MakeSetName(rule, key, peer, kind) : memo.Name(key, () => MakeSetName(rule, key, peer, kind));
+    }
+
+    private static string MakeSetName(PolicyRule rule, string key, string peer, string kind)
     {
         var id = rule.Id;
-        var key = id.Key + "|" + peer + "|" + kind + "|" + subjectNamespace;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..6];
         var dir = id.Direction == Direction.Ingress ? "in" : "eg";
         return NftNames.Make(id.Policy.Name, $"{dir}{id.Index}", peer, kind, hash);

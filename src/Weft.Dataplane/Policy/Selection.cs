@@ -6,6 +6,8 @@ namespace Weft.Dataplane.Policy;
 /// <summary>Which pods a subject or pod peer covers in a snapshot (same rules as the reference evaluator).</summary>
 internal sealed class Selection(ClusterSnapshot cluster)
 {
+    private readonly Dictionary<string, List<string>> _matching = new(StringComparer.Ordinal);
+
     public bool Selects(Subject subject, PodInfo pod) => subject is PodSubject s
         && !pod.HostNetwork && s.Pods.Matches(pod.Labels) && InScope(s.Namespaces, pod.Namespace, pod.Namespace);
 
@@ -21,17 +23,30 @@ internal sealed class Selection(ClusterSnapshot cluster)
         _ => [],
     };
 
+    public IReadOnlyList<PodInfo> PodsIn(string ns) => cluster.PodsIn(ns);
+
     public IEnumerable<System.Net.IPAddress> NodeAddresses(NodePeer peer) =>
         cluster.Nodes.Where(n => peer.Nodes.Matches(n.Labels)).SelectMany(n => n.Addresses);
 
     /// <summary>The namespaces a scope covers, so pod selectors only look at those namespaces' pods.</summary>
-    private IEnumerable<string> NamespacesOf(NamespaceScope scope, string subjectNamespace) => scope switch
+    public IEnumerable<string> NamespacesOf(NamespaceScope scope, string subjectNamespace) => scope switch
     {
         InNamespace n => [n.Name],
         SameNamespaceAsSubject => [subjectNamespace],
-        NamespacesMatching m => cluster.NamespaceNames.Where(ns => m.Selector.Matches(cluster.Namespace(ns).Labels)),
+        NamespacesMatching m => Matching(m.Selector),
         _ => [],
     };
+
+    /// <summary>Namespaces a selector matches; policies repeat the same selector text, so each is evaluated once.</summary>
+    private List<string> Matching(Selector selector)
+    {
+        var key = selector.ToString();
+        if (!_matching.TryGetValue(key, out var names))
+        {
+            _matching[key] = names = [.. cluster.NamespaceNames.Where(ns => selector.Matches(cluster.Namespace(ns).Labels))];
+        }
+        return names;
+    }
 
     private bool InScope(NamespaceScope scope, string candidate, string subjectNamespace) => scope switch
     {

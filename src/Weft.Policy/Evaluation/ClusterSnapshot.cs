@@ -34,43 +34,38 @@ public sealed record NodeInfo(string Name, IReadOnlyDictionary<string, string> L
 /// </summary>
 public sealed class ClusterSnapshot
 {
-    private readonly Dictionary<string, NamespaceInfo> _namespaces;
-    private readonly Dictionary<string, PodInfo> _byId;
-    private readonly Dictionary<string, List<PodInfo>> _byNamespace;
+    private readonly IReadOnlyDictionary<string, NamespaceInfo> _namespaces;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<PodInfo>> _byNamespace;
+    private readonly Lazy<IReadOnlyList<PodInfo>> _pods;
+    private readonly Lazy<IReadOnlyList<string>> _namespaceNames;
 
     public ClusterSnapshot(IEnumerable<NamespaceInfo> namespaces, IEnumerable<PodInfo> pods, IEnumerable<NodeInfo>? nodes = null)
-        : this(namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal), [.. pods.OrderBy(p => p.Id, StringComparer.Ordinal)], [.. nodes ?? []])
+        : this(namespaces.ToDictionary(n => n.Name, StringComparer.Ordinal), ByNamespace(pods), [.. nodes ?? []])
     {
     }
 
-    private ClusterSnapshot(Dictionary<string, NamespaceInfo> namespaces, List<PodInfo> sortedPods, List<NodeInfo> nodes)
+    /// <summary>
+    /// From pods already grouped per namespace, each list sorted by name. The lists are kept as given, so a
+    /// caller that reuses the list of an unchanged namespace lets consumers recognise it by reference.
+    /// </summary>
+    public ClusterSnapshot(IReadOnlyDictionary<string, NamespaceInfo> namespaces, IReadOnlyDictionary<string, IReadOnlyList<PodInfo>> podsByNamespace, IReadOnlyList<NodeInfo> nodes)
     {
         _namespaces = namespaces;
-        Pods = sortedPods;
+        _byNamespace = podsByNamespace;
         Nodes = nodes;
-        // Selectors look up pods by namespace far more often than across the cluster: index once.
-        _byId = new Dictionary<string, PodInfo>(sortedPods.Count, StringComparer.Ordinal);
-        _byNamespace = new Dictionary<string, List<PodInfo>>(StringComparer.Ordinal);
-        foreach (var pod in sortedPods)
-        {
-            _byId.TryAdd(pod.Id, pod);
-            if (!_byNamespace.TryGetValue(pod.Namespace, out var list))
-            {
-                _byNamespace[pod.Namespace] = list = [];
-            }
-            list.Add(pod);
-        }
+        _pods = new(() => [.. _byNamespace.Values.SelectMany(p => p).OrderBy(p => p.Id, StringComparer.Ordinal)]);
+        _namespaceNames = new(() => [.. _namespaces.Keys.Union(_byNamespace.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>Pods sorted by "namespace/name".</summary>
-    public IReadOnlyList<PodInfo> Pods { get; }
+    public IReadOnlyList<PodInfo> Pods => _pods.Value;
 
     public IReadOnlyList<NodeInfo> Nodes { get; }
 
     public IEnumerable<NamespaceInfo> Namespaces => _namespaces.Values;
 
     /// <summary>Every namespace that has a Namespace object or a pod, sorted.</summary>
-    public IEnumerable<string> NamespaceNames => _namespaces.Keys.Union(_byNamespace.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal);
+    public IReadOnlyList<string> NamespaceNames => _namespaceNames.Value;
 
     public NamespaceInfo Namespace(string name) =>
         _namespaces.TryGetValue(name, out var ns)
@@ -78,15 +73,37 @@ public sealed class ClusterSnapshot
             : new NamespaceInfo(name, new Dictionary<string, string>(StringComparer.Ordinal) { [NamespaceView.NameLabel] = name });
 
     /// <summary>The pod "namespace/name", or null.</summary>
-    public PodInfo? FindPod(string id) => _byId.GetValueOrDefault(id);
+    public PodInfo? FindPod(string id)
+    {
+        var slash = id.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? null : PodsIn(id[..slash]).FirstOrDefault(p => p.Name == id[(slash + 1)..]);
+    }
 
-    /// <summary>The pods of one namespace, sorted by name.</summary>
+    /// <summary>The pods of one namespace, sorted by name. Selectors look pods up by namespace far more often than across the cluster.</summary>
     public IReadOnlyList<PodInfo> PodsIn(string ns) => _byNamespace.TryGetValue(ns, out var list) ? list : [];
 
-    /// <summary>The same snapshot with some pods' addresses replaced (pod id → addresses); order and indexes kept.</summary>
-    public ClusterSnapshot WithAddresses(IReadOnlyDictionary<string, List<IPAddress>> addresses) => addresses.Count == 0
-        ? this
-        : new ClusterSnapshot(_namespaces, [.. Pods.Select(p => addresses.TryGetValue(p.Id, out var a) ? p with { Addresses = a } : p)], [.. Nodes]);
+    /// <summary>
+    /// The same snapshot with some pods' addresses replaced (pod id → addresses). Only namespaces where an
+    /// address really changes get a new pod list.
+    /// </summary>
+    public ClusterSnapshot WithAddresses(IReadOnlyDictionary<string, List<IPAddress>> addresses)
+    {
+        var changed = addresses.Where(a => FindPod(a.Key) is { } pod && !pod.Addresses.SequenceEqual(a.Value))
+            .Select(a => a.Key[..a.Key.IndexOf('/', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+        if (changed.Count == 0)
+        {
+            return this;
+        }
+        var lists = _byNamespace.ToDictionary(kv => kv.Key, kv => changed.Contains(kv.Key)
+            ? [.. kv.Value.Select(p => addresses.TryGetValue(p.Id, out var a) ? p with { Addresses = a } : p)]
+            : kv.Value, StringComparer.Ordinal);
+        return new ClusterSnapshot(_namespaces, lists, Nodes);
+    }
+
+    /// <summary>Groups pods per namespace, each group sorted by name.</summary>
+    public static Dictionary<string, IReadOnlyList<PodInfo>> ByNamespace(IEnumerable<PodInfo> pods) =>
+        pods.GroupBy(p => p.Namespace, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<PodInfo>)[.. g.OrderBy(p => p.Name, StringComparer.Ordinal)], StringComparer.Ordinal);
 
     /// <summary>The non-host-network pod that owns the address, or null.</summary>
     public PodInfo? FindPod(IPAddress address) => Pods.FirstOrDefault(p => !p.HostNetwork && p.Addresses.Contains(address));
@@ -118,6 +135,8 @@ public sealed class ClusterSnapshot
         }
         return new ClusterSnapshot(namespaces, pods, nodes);
     }
+
+    internal static PodInfo FromPod(Resource pod) => FromPod(new PodView(pod));
 
     private static PodInfo FromPod(PodView pod)
     {

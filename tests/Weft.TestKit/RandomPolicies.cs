@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Weft.Model;
 
-namespace Weft.Lab.Tests;
+namespace Weft.TestKit;
 
 /// <summary>
 /// Random small clusters and random valid NetworkPolicies over a tiny label alphabet, so selectors match
 /// some pods and miss others often. Deterministic for a given <see cref="Random"/> seed.
 /// </summary>
-internal sealed class RandomPolicies(Random rng)
+public sealed class RandomPolicies(Random rng)
 {
     private static readonly string[] Keys = ["a", "b"];
     private static readonly string[] Values = ["1", "2"];
