@@ -5,8 +5,8 @@ using Weft.Model;
 using Weft.Policy.Evaluation;
 using Weft.Policy.Ir;
 using Weft.Policy.Kubernetes;
-using Xunit.Abstractions;
 using Weft.TestKit;
+using Xunit.Abstractions;
 
 namespace Weft.Lab.Tests;
 
