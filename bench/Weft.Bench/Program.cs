@@ -16,6 +16,10 @@ if (what is "policy-lab" or "all")
 {
     await Weft.Bench.Policy.PolicyLabBench.RunAsync(reps, flips: 100);
 }
+if (what is "policy-flips")
+{
+    await Weft.Bench.Policy.PolicyLabBench.RunAsync(0, flips: 100);
+}
 if (what is "throughput" or "all")
 {
     await ThroughputBench.RunAsync(reps);

@@ -62,6 +62,27 @@ public class NodePolicyCompilerTests
         Assert.All(podSets, s => Assert.Same(previous!.Table.Sets[s.Name], s));
     }
 
+    [Fact]
+    public void A_pod_joining_an_existing_selector_is_one_set_element_add()
+    {
+        var gen = new RandomPolicies(new Random(1));
+        List<Resource> namespaces = [gen.Namespace("x", [])];
+        List<Resource> pods = [Pod("x", "a", "10.9.0.1", new() { ["pod"] = "a" }), Pod("x", "b", "10.9.0.2", new() { ["pod"] = "b" })];
+        List<Resource> policies = [ResourceJson.Parse(Cluster.Policy("x", "a-from-b", """
+            {"podSelector":{"matchLabels":{"pod":"a"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"pod":"b"}}}]}]}
+            """))];
+        LocalPod[] locals = [new("x", "a", "weftxa", [IPAddress.Parse("10.9.0.1")])];
+        var node = new NodePolicyCompiler();
+        var before = node.Compile(policies, namespaces, pods, locals).Compiled;
+
+        pods.Add(Pod("x", "b2", "10.9.0.3", new() { ["pod"] = "b" }));
+        var after = node.Compile(policies, namespaces, pods, locals).Compiled;
+
+        var script = NftRenderer.Incremental(before.Table, after.Table).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var add = Assert.Single(script);
+        Assert.Matches(@"^add element inet weft a-from-b-in0-p0-v4-[0-9a-f]+ \{ 10\.9\.0\.3 \}$", add);
+    }
+
     private static string Mutate(Random rng, RandomPolicies gen, List<Resource> namespaces, List<Resource> pods, List<Resource> policies)
     {
         switch (rng.Next(6))

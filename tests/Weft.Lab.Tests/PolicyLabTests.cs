@@ -85,6 +85,9 @@ public class PolicyLabTests(PolicyLabFixture fixture, ITestOutputHelper output) 
     [InlineData("tcp-ingress-one-named-port")]
     [InlineData("tcp-egress-one-named-port")]
     [InlineData("tcp-updated-policy")]
+    [InlineData("tcp-updated-pod")]
+    [InlineData("tcp-egress-cidr")]
+    [InlineData("tcp-egress-cidr-except")]
     [InlineData("tcp-deny-ingress-other-namespaces")]
     [InlineData("tcp-deny-egress-podselector")]
     [InlineData("tcp-deny-egress-namespace")]
@@ -104,12 +107,15 @@ public class PolicyLabTests(PolicyLabFixture fixture, ITestOutputHelper output) 
         var c = LoadCase(id);
         IReadOnlyList<JsonObject> states = c["steps"] is JsonArray { Count: > 0 } steps ? [.. steps.Cast<JsonObject>()] : [c];
         var written = new Dictionary<ResourceKey, Resource>();
+        var relabelled = new HashSet<string>();
         try
         {
             foreach (var state in states)
             {
                 var applied = Stopwatch.StartNew();
+                RebuildPodIpFields(id, state, PodIps(lab));
                 await WriteAsync(lab, written, state);
+                await RelabelAsync(lab, relabelled, state["podLabels"] as JsonObject);
                 foreach (var probe in state["probes"]!.AsArray())
                 {
                     var port = (int)probe!["port"]!;
@@ -127,6 +133,8 @@ public class PolicyLabTests(PolicyLabFixture fixture, ITestOutputHelper output) 
             {
                 await lab.Store.DeleteAsync(key);
             }
+            // Back to the model's labels (pod: <name>) for the next case.
+            await RelabelAsync(lab, [], new JsonObject(relabelled.Select(p => KeyValuePair.Create(p, (JsonNode?)new JsonObject { ["pod"] = p.Split('/')[1] }))));
         }
         // Leave the cluster open for the next case.
         Assert.Empty(await UntilMatchAsync(lab, 80, "TCP", null));
@@ -172,6 +180,59 @@ public class PolicyLabTests(PolicyLabFixture fixture, ITestOutputHelper output) 
             Assert.True(DateTime.UtcNow < deadline, $"y/a → x/a did not become {(reachable ? "reachable" : "unreachable")} in {Enforcement.TotalSeconds} s");
             await Task.Delay(5);
         }
+    }
+
+    /// <summary>Replaces the labels of the pods named in <paramref name="podLabels"/> ("ns/pod" → complete label set).</summary>
+    private static async Task RelabelAsync(LabHandle lab, HashSet<string> relabelled, JsonObject? podLabels)
+    {
+        foreach (var (id, labels) in podLabels ?? [])
+        {
+            var parts = id.Split('/');
+            var pod = (await lab.Store.GetAsync(new ResourceKey("", "Pod", parts[0], parts[1])))!;
+            pod.Metadata.Labels = labels!.AsObject().ToDictionary(l => l.Key, l => (string)l.Value!, StringComparer.Ordinal);
+            await lab.Store.UpdateAsync(pod);
+            relabelled.Add(id);
+        }
+    }
+
+    private static Dictionary<string, IPAddress> PodIps(LabHandle lab) => LabController.Sandboxes(lab.Paths).ToDictionary(
+        s => $"{s.Namespace}/{s.Name}",
+        s => s.Ips.Select(IPAddress.Parse).First(ip => ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork));
+
+    /// <summary>
+    /// The fields a case lists under <c>podIPDependent</c>, rebuilt from the lab's real pod addresses as the
+    /// case's derivation says (the case file carries synthetic addresses).
+    /// </summary>
+    private static void RebuildPodIpFields(string id, JsonObject state, Dictionary<string, IPAddress> ips)
+    {
+        JsonObject IpBlock() => state["policies"]!.AsArray().Select(p => p!.AsObject())
+            .Single(p => (string)p["metadata"]!["name"]! == "allow-client-a-via-cidr-egress-rule")["spec"]!["egress"]![0]!["to"]![0]!["ipBlock"]!.AsObject();
+        switch (id)
+        {
+            case "tcp-egress-cidr":
+                IpBlock()["cidr"] = $"{ips["y/b"]}/32";
+                break;
+            case "tcp-egress-cidr-except":
+                var wide = new IPNetwork(Mask(ips["x/b"], 4), 4);
+                Assert.All(ips.Values, ip => Assert.True(wide.Contains(ip), $"{ip} is outside {wide}, which the case needs to hold every pod"));
+                IpBlock()["cidr"] = wide.ToString();
+                IpBlock()["except"] = new JsonArray($"{ips["x/b"]}/32");
+                break;
+            default:
+                Assert.Null(state["podIPDependent"]);
+                break;
+        }
+    }
+
+    private static IPAddress Mask(IPAddress ip, int prefix)
+    {
+        var bytes = ip.GetAddressBytes();
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var keep = Math.Clamp(prefix - (i * 8), 0, 8);
+            bytes[i] &= (byte)(0xFF << (8 - keep));
+        }
+        return new IPAddress(bytes);
     }
 
     /// <summary>Makes the store hold exactly the state's policies: creates, updates (mutated policies) and deletes.</summary>

@@ -22,6 +22,7 @@ internal static class PolicyLabBench
     private const string Ns = "bench";
     private const int ProbePort = 7777;
 
+    /// <param name="reps">iperf3 rounds; 0 runs only the flips.</param>
     public static async Task RunAsync(int reps, int flips)
     {
         Console.WriteLine($"## Policy in the lab: throughput with 1,000 policies ({reps} rounds ABAB), change → enforcement ({flips} flips)");
@@ -48,8 +49,15 @@ internal static class PolicyLabBench
                 await UnloadPoliciesAsync(store, synthetic);
             }
         }
-        Report("same node", same);
-        Report("across nodes", cross);
+        if (reps > 0)
+        {
+            Report("same node", same);
+            Report("across nodes", cross);
+        }
+        else
+        {
+            await LoadPoliciesAsync(store, synthetic, pods);
+        }
 
         await FlipAsync(store, pods, flips);
     }
@@ -168,9 +176,10 @@ internal static class PolicyLabBench
         private readonly CancellationTokenSource _stop = new();
         private readonly Thread _send;
         private readonly Thread _receive;
-        private long _lastSentAt;
         private long _lastReceivedAt;
         private long _seq;
+        private long _lastReceivedSeq = -1;
+        private readonly long[] _sentAt = new long[1 << 16];
         private long _watchSeq = long.MaxValue;
         private long _firstAfterWatchAt;
 
@@ -214,13 +223,15 @@ internal static class PolicyLabBench
                 return null;
             }
             // Dropping shows as silence: once 150 ms pass without a datagram, the first dropped one is the
-            // one sent right after the last that arrived (one send interval later).
+            // one sent right after the last that arrived; its send time is when the change took effect.
             while (Stopwatch.GetTimestamp() < deadline)
             {
                 var last = Interlocked.Read(ref _lastReceivedAt);
                 if (Stopwatch.GetElapsedTime(last).TotalMilliseconds > 150)
                 {
-                    return Math.Max(0, Stopwatch.GetElapsedTime(mark.At, last).TotalMilliseconds) + 1;
+                    var firstDropped = Math.Max(Interlocked.Read(ref _lastReceivedSeq) + 1, mark.Seq);
+                    var sentAt = Interlocked.Read(ref _sentAt[firstDropped % _sentAt.Length]);
+                    return Stopwatch.GetElapsedTime(mark.At, sentAt).TotalMilliseconds;
                 }
                 await Task.Delay(5);
             }
@@ -235,7 +246,9 @@ internal static class PolicyLabBench
             var buffer = new byte[8];
             while (!_stop.IsCancellationRequested)
             {
-                BitConverter.TryWriteBytes(buffer, Interlocked.Increment(ref _seq) - 1);
+                var seq = Interlocked.Increment(ref _seq) - 1;
+                Interlocked.Exchange(ref _sentAt[seq % _sentAt.Length], Stopwatch.GetTimestamp());
+                BitConverter.TryWriteBytes(buffer, seq);
                 try
                 {
                     _sender.Send(buffer);
@@ -244,7 +257,6 @@ internal static class PolicyLabBench
                 {
                     // An ICMP error from an earlier datagram; keep sending.
                 }
-                Interlocked.Exchange(ref _lastSentAt, Stopwatch.GetTimestamp());
                 Thread.Sleep(1);
             }
         }
@@ -260,6 +272,7 @@ internal static class PolicyLabBench
                     {
                         var at = Stopwatch.GetTimestamp();
                         Interlocked.Exchange(ref _lastReceivedAt, at);
+                        Interlocked.Exchange(ref _lastReceivedSeq, BitConverter.ToInt64(buffer));
                         if (BitConverter.ToInt64(buffer) >= Interlocked.Read(ref _watchSeq))
                         {
                             Interlocked.CompareExchange(ref _firstAfterWatchAt, at, 0);

@@ -119,7 +119,6 @@ internal static class PolicyScaleBench
     private sealed class Pipeline(SyntheticCluster cluster, NetNamespace ns)
     {
         private PolicyDataplane _dataplane = ns.Run(() => new PolicyDataplane("weft"));
-        private int _n;
         private NodePolicyCompiler _compiler = new();
 
         public NftTable? LastTable { get; private set; }
@@ -141,11 +140,6 @@ internal static class PolicyScaleBench
             var watch = Stopwatch.StartNew();
             var (compiled, _) = _compiler.Compile(cluster.Policies, cluster.NamespaceObjects, cluster.Pods, locals);
             var t3 = watch.Elapsed.TotalMilliseconds;
-            if (Environment.GetEnvironmentVariable("WEFT_BENCH_DUMP") is { } dump && LastTable is not null)
-            {
-                File.WriteAllText(Path.Combine(dump, $"inc-{_n++}.nft"), NftRenderer.Incremental(LastTable, compiled.Table));
-                File.WriteAllText(Path.Combine(dump, "full.nft"), NftRenderer.Full(compiled.Table));
-            }
             var kind = await _dataplane.ApplyAsync(compiled);
             var t4 = watch.Elapsed.TotalMilliseconds;
             LastTable = compiled.Table;
