@@ -65,9 +65,15 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        var askedStore = podNamespace.Length == 0;
         try
         {
+            if (podNamespace.Length > 0 && pods.Get(PodKey(podNamespace, podName)) is null
+                && await store.GetAsync(PodKey(podNamespace, podName), deadline.Token) is null)
+            {
+                // Not lagging: the store has no such Pod, and waiting for one cannot help.
+                _unlisted[$"{podNamespace}/{podName}"] = true;
+                Log.Warn($"policy: pod {podNamespace}/{podName} has no Pod object; enforcing it as a pod without labels");
+            }
             while (true)
             {
                 Task next;
@@ -81,16 +87,6 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
                 }
                 Kick();
                 await next.WaitAsync(deadline.Token);
-                if (!askedStore && !_applied.Contains(hostVeth) && pods.Get(PodKey(podNamespace, podName)) is null)
-                {
-                    // A sync ran without this pod: ask the store once whether the Pod exists at all.
-                    askedStore = true;
-                    if (await store.GetAsync(PodKey(podNamespace, podName), deadline.Token) is null)
-                    {
-                        _unlisted[$"{podNamespace}/{podName}"] = true;
-                        Log.Warn($"policy: pod {podNamespace}/{podName} has no Pod object; enforcing it as a pod without labels");
-                    }
-                }
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
