@@ -35,6 +35,9 @@ public sealed record Cidr(IPAddress Network, int PrefixLength)
 
     public override string ToString() => $"{Network}/{PrefixLength}";
 
+    /// <summary>The prefix of length <paramref name="prefix"/> that contains <paramref name="address"/> (host bits cleared).</summary>
+    public static Cidr Containing(IPAddress address, int prefix) => new(Mask(address, prefix), prefix);
+
     private static IPAddress Mask(IPAddress address, int prefix)
     {
         var bytes = address.GetAddressBytes();
