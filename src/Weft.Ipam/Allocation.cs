@@ -15,13 +15,18 @@ public enum IpFamily
 /// </summary>
 public sealed record AllocationRequest(string ContainerId, string IfName, string PodNamespace, string PodName);
 
-/// <summary>The addresses given to one container interface: one per configured family, IPv4 first.</summary>
+/// <summary>
+/// The addresses given to one container interface: one per configured family, IPv4 first, from the node's
+/// blocks; or, when <see cref="Claimed"/>, addresses held cluster-wide by IPClaim objects (fixed IPs and
+/// pool addresses), which lie outside every node block.
+/// </summary>
 public sealed record Allocation(
     string ContainerId,
     string IfName,
     string PodNamespace,
     string PodName,
-    IReadOnlyList<IPAddress> Addresses);
+    IReadOnlyList<IPAddress> Addresses,
+    bool Claimed = false);
 
 /// <summary>
 /// An IPAM failure the caller can act on: the pool is exhausted, the configuration is invalid, or the

@@ -91,7 +91,7 @@ public sealed class FileAllocationJournal(string path) : IAllocationJournal
                     ? a
                     : throw new IpamException($"IPAM journal {Path}: allocations[{i}].addresses '{text}' is not an IP address"));
             }
-            allocations.Add(new Allocation(e.ContainerId, e.IfName, e.PodNamespace ?? "", e.PodName ?? "", addresses));
+            allocations.Add(new Allocation(e.ContainerId, e.IfName, e.PodNamespace ?? "", e.PodName ?? "", addresses, e.Claimed));
         }
         return new IpamState(blocks, allocations);
     }
@@ -109,6 +109,7 @@ public sealed class FileAllocationJournal(string path) : IAllocationJournal
                 PodNamespace = a.PodNamespace,
                 PodName = a.PodName,
                 Addresses = [.. a.Addresses.Select(x => x.ToString())],
+                Claimed = a.Claimed,
             }),
         ],
     };
@@ -128,6 +129,9 @@ internal sealed class JournalEntry
     public string? PodNamespace { get; set; }
     public string? PodName { get; set; }
     public List<string> Addresses { get; set; } = [];
+
+    /// <summary>Addresses held by IPClaim objects rather than taken from a node block.</summary>
+    public bool Claimed { get; set; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

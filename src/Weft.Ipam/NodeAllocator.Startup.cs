@@ -55,7 +55,7 @@ public sealed partial class NodeAllocator
             var conflicts = new List<Allocation>();
             foreach (var allocation in saved.Allocations)
             {
-                if (!allocations.ContainsKey((allocation.ContainerId, allocation.IfName)) && TryMarkAll(blocks, allocation))
+                if (!allocations.ContainsKey((allocation.ContainerId, allocation.IfName)) && (allocation.Claimed || TryMarkAll(blocks, allocation)))
                 {
                     allocations[(allocation.ContainerId, allocation.IfName)] = allocation;
                 }

@@ -102,6 +102,33 @@ public sealed partial class NodeAllocator
         }
     }
 
+    /// <summary>
+    /// Records addresses the caller already holds through IPClaim objects (see <see cref="Pools.ClaimedAddresses"/>)
+    /// for the container interface. Idempotent like <see cref="AllocateAsync"/>; no block is touched.
+    /// </summary>
+    public async Task<Allocation> RecordClaimedAsync(AllocationRequest request, IReadOnlyList<IPAddress> addresses, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            EnsureInitialized();
+            var key = (request.ContainerId, request.IfName);
+            if (_allocations.TryGetValue(key, out var existing))
+            {
+                return existing;
+            }
+            var allocation = new Allocation(request.ContainerId, request.IfName, request.PodNamespace, request.PodName, addresses, Claimed: true);
+            var next = _allocations.Add(key, allocation);
+            Persist(next);
+            _allocations = next;
+            return allocation;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Frees the container interface's addresses; false (and no change) when it has none. No store I/O.</summary>
     public async Task<bool> ReleaseAsync(string containerId, string ifName, CancellationToken ct = default)
     {

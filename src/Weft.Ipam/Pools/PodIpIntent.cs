@@ -23,8 +23,8 @@ public sealed record PodIpIntent(
 }
 
 /// <summary>A fixed-IP or pool annotation Weft cannot honour; the message names the annotation and the value.</summary>
-public sealed class AnnotationException(string annotation, string value, string problem)
-    : Exception($"annotation {annotation}: '{value}' {problem}")
+public sealed class AnnotationException(string annotation, string value, string problem, Exception? inner = null)
+    : Exception($"annotation {annotation}: '{value}' {problem}", inner)
 {
     public string Annotation { get; } = annotation;
 
