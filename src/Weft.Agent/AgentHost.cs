@@ -27,6 +27,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
     private RtNetlink? _rtnl;
     private Informer? _nodes;
     private Informer? _blocks;
+    private Informer? _claims;
     private Informer? _policies;
     private Informer? _pods;
     private Informer? _namespaces;
@@ -58,14 +59,17 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
 
         _nodes = new Informer(_store, ResourceType.Node, log: Log.Warn);
         _blocks = new Informer(_store, ResourceType.IPBlock, log: Log.Warn);
-        var routeController = new RouteController(options.NodeName, _nodes, _blocks, routes);
+        _claims = new Informer(_store, Weft.Ipam.Pools.IpClaims.Type, log: Log.Warn);
+        var routeController = new RouteController(options.NodeName, _nodes, _blocks, _claims, routes);
         await _nodes.StartAsync(ct);
         await _blocks.StartAsync(ct);
+        await _claims.StartAsync(ct);
         routeController.Start(ct);
 
         _drops = DropRecorder.TryStart(options.StateDir, ct);
         var policy = await StartPolicyAsync(ipam, ct);
-        var handler = new CniHandler(ipam, pods, routes.PodMtu, options.NodeName, policy);
+        var addresses = new PodAddresses(_store, options.NodeName, ipam.Config, _pods, _namespaces);
+        var handler = new CniHandler(ipam, pods, routes.PodMtu, options.NodeName, policy, addresses);
         var housekeeper = new Housekeeper(options, ipam, pods, handler);
         await housekeeper.RunOnceAsync(ct);
         await SyncPolicyAsync(policy, ct);
@@ -175,7 +179,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         {
             await _nodes.DisposeAsync();
         }
-        foreach (var informer in new[] { _blocks, _policies, _pods, _namespaces })
+        foreach (var informer in new[] { _blocks, _claims, _policies, _pods, _namespaces })
         {
             if (informer is not null)
             {

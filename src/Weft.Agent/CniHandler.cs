@@ -15,7 +15,7 @@ namespace Weft.Agent;
 /// failed ADD leaves no IP and no interface behind. DEL and GC never need the pod's netns.
 /// ADD answers only once the pod's policy is in the kernel (its veth is dropped until then).
 /// </summary>
-internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu, string nodeName, PolicyController? policy = null)
+internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu, string nodeName, PolicyController? policy = null, PodAddresses? addresses = null)
 {
     /// <summary>How long ADD waits for the pod's policy; after that the pod stays fail closed until a sync includes it.</summary>
     private static readonly TimeSpan PolicyWait = TimeSpan.FromSeconds(10);
@@ -61,6 +61,10 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         {
             return Fail(CniErrorCodes.Internal, "IP allocation failed", e.Message);
         }
+        catch (Weft.Ipam.Pools.AnnotationException e)
+        {
+            return Fail(CniErrorCodes.InvalidNetworkConfig, "pod IP annotation rejected", e.Message);
+        }
         catch (DataplaneException e)
         {
             return Fail(CniErrorCodes.Internal, "pod network setup failed", e.Message);
@@ -93,8 +97,19 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
             await pendingDelete;
         }
         var args = CniArgs.Parse(req.Args);
-        var alloc = await ipam.AllocateAsync(
-            new AllocationRequest(req.ContainerId!, req.IfName!, args.PodNamespace ?? "", args.PodName ?? ""), ct);
+        var request = new AllocationRequest(req.ContainerId!, req.IfName!, args.PodNamespace ?? "", args.PodName ?? "");
+        var existing = ipam.Allocations.FirstOrDefault(a => a.ContainerId == request.ContainerId && a.IfName == request.IfName);
+        var claimed = existing is null && addresses is not null ? await addresses.ClaimAsync(request.PodNamespace, request.PodName, ct) : null;
+        Allocation alloc;
+        try
+        {
+            alloc = claimed is not null ? await ipam.RecordClaimedAsync(request, claimed, ct) : await ipam.AllocateAsync(request, ct);
+        }
+        catch when (claimed is not null)
+        {
+            await addresses!.ReleaseAsync(new Allocation(request.ContainerId, request.IfName, request.PodNamespace, request.PodName, claimed, true), CancellationToken.None);
+            throw;
+        }
         AttachResult attached;
         try
         {
@@ -103,6 +118,10 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         catch
         {
             await ipam.ReleaseAsync(req.ContainerId!, req.IfName!, CancellationToken.None);
+            if (addresses is not null)
+            {
+                await addresses.ReleaseAsync(alloc, CancellationToken.None);
+            }
             throw;
         }
         if (policy is not null && !await policy.WaitForVethAsync(attached.HostIfName, args.PodNamespace ?? "", args.PodName ?? "", PolicyWait, ct))
@@ -129,7 +148,12 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
             try
             {
                 pods.Detach(k.Item1, k.Item2);
+                var allocation = ipam.Allocations.FirstOrDefault(a => a.ContainerId == k.Item1 && a.IfName == k.Item2);
                 await ipam.ReleaseAsync(k.Item1, k.Item2, CancellationToken.None);
+                if (allocation is not null && addresses is not null)
+                {
+                    await addresses.ReleaseAsync(allocation, CancellationToken.None);
+                }
             }
             catch (Exception e)
             {

@@ -2,16 +2,18 @@ using System.Net;
 using System.Net.Sockets;
 using Weft.Dataplane;
 using Weft.Ipam;
+using Weft.Ipam.Pools;
 using Weft.Model;
 using Weft.Store;
 
 namespace Weft.Agent;
 
 /// <summary>
-/// Level-triggered: any change to Nodes or IPBlocks schedules one full recompute of the routes to other
-/// nodes' blocks. Bursts collapse into one sync; a failed sync is retried.
+/// Level-triggered: any change to Nodes, IPBlocks or IPClaims schedules one full recompute of the routes to
+/// other nodes' blocks and to the claimed addresses (fixed IPs, pool addresses) of pods on other nodes, which
+/// no block covers: a /32 or /128 each. Bursts collapse into one sync; a failed sync is retried.
 /// </summary>
-internal sealed class RouteController(string nodeName, Informer nodes, Informer blocks, NodeRoutes routes)
+internal sealed class RouteController(string nodeName, Informer nodes, Informer blocks, Informer claims, NodeRoutes routes)
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -19,6 +21,7 @@ internal sealed class RouteController(string nodeName, Informer nodes, Informer 
     {
         nodes.Changed += Kick;
         blocks.Changed += Kick;
+        claims.Changed += Kick;
         Kick();
         _ = Task.Run(() => LoopAsync(ct), CancellationToken.None);
     }
@@ -46,7 +49,7 @@ internal sealed class RouteController(string nodeName, Informer nodes, Informer 
                 var changes = routes.Sync(desired);
                 if (changes > 0)
                 {
-                    Log.Info($"routes: {changes} change(s); {desired.Count} remote block(s)");
+                    Log.Info($"routes: {changes} change(s); {desired.Count} remote block(s) and claimed address(es)");
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -65,11 +68,12 @@ internal sealed class RouteController(string nodeName, Informer nodes, Informer 
     internal List<RemoteBlock> Desired()
     {
         var byName = nodes.Items.ToDictionary(n => n.Metadata.Name, n => new NodeView(n));
+        var remote = blocks.Items.Select(IpBlocks.Read).Select(b => (b.Cidr, b.NodeName))
+            .Concat(claims.Items.Select(Claim).OfType<IpClaim>().Select(c => (Host(c.Address), c.Node)));
         var result = new List<RemoteBlock>();
-        foreach (var b in blocks.Items)
+        foreach (var (cidr, owner) in remote)
         {
-            var block = IpBlocks.Read(b);
-            if (block.NodeName == nodeName || !byName.TryGetValue(block.NodeName, out var node))
+            if (owner == nodeName || !byName.TryGetValue(owner, out var node))
             {
                 continue;
             }
@@ -78,9 +82,23 @@ internal sealed class RouteController(string nodeName, Informer nodes, Informer 
             {
                 continue;
             }
-            result.Add(new RemoteBlock(block.Cidr, block.NodeName, v4,
-                node.InternalIPs.FirstOrDefault(ip => ip.AddressFamily == AddressFamily.InterNetworkV6)));
+            result.Add(new RemoteBlock(cidr, owner, v4, node.InternalIPs.FirstOrDefault(ip => ip.AddressFamily == AddressFamily.InterNetworkV6)));
         }
         return result;
+    }
+
+    private static IPNetwork Host(IPAddress address) => new(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+
+    private static IpClaim? Claim(Resource r)
+    {
+        try
+        {
+            return IpClaims.Read(r);
+        }
+        catch (IpamException e)
+        {
+            Log.Warn($"routes: skipping {r.Key}: {e.Message}");
+            return null;
+        }
     }
 }

@@ -1,0 +1,73 @@
+using System.Net;
+using Weft.Ipam;
+using Weft.Ipam.Pools;
+using Weft.Model;
+using Weft.Store;
+
+namespace Weft.Agent;
+
+/// <summary>
+/// Where a pod's addresses come from: its annotations (or its namespace's) may ask for fixed addresses,
+/// replica candidates or a pool, which are claimed cluster-wide; otherwise the node's blocks. Reads the
+/// Pod and Namespace from the informers, and from the store when the informer has not seen them yet.
+/// </summary>
+internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamConfig config, Informer? pods, Informer? namespaces)
+{
+    private readonly ClaimedAddresses _claims = new(store, nodeName);
+    private readonly IpPool _blockPool = IpPools.Default(config);
+
+    /// <summary>Claimed addresses for the pod, or null when it takes block addresses.</summary>
+    /// <exception cref="AnnotationException">An annotation is malformed, or asks for what cannot be given.</exception>
+    public async Task<IReadOnlyList<IPAddress>?> ClaimAsync(string podNamespace, string podName, CancellationToken ct)
+    {
+        if (podNamespace.Length == 0 || podName.Length == 0)
+        {
+            return null;
+        }
+        var pod = await GetAsync(pods, new ResourceKey("", "Pod", podNamespace, podName), ct);
+        if (pod is null)
+        {
+            return null;
+        }
+        var ns = await GetAsync(namespaces, new ResourceKey("", "Namespace", null, podNamespace), ct);
+        var intent = IpAnnotations.Parse(pod.Metadata.Annotations, ns?.Metadata.Annotations);
+        if (intent.Addresses.Count == 0 && intent.Candidates.Count == 0 && intent.Pools.Count == 0)
+        {
+            return null;
+        }
+        var sticky = pod.Metadata.OwnerReferences.Any(o => o.Kind == "StatefulSet");
+        var claimed = await _claims.ClaimAsync(intent, await PoolsAsync(ct), _blockPool, new ClaimingPod(podNamespace, podName, sticky), ct);
+        if (claimed is { } c)
+        {
+            Log.Info($"ipam: {podNamespace}/{podName} holds {string.Join(", ", c.Addresses)} of pool {c.Pool} ({intent.Source})");
+        }
+        return claimed?.Addresses;
+    }
+
+    /// <summary>Lets go of a deleted pod's claimed addresses (kept when they belong to a StatefulSet pod).</summary>
+    public Task ReleaseAsync(Allocation allocation, CancellationToken ct) =>
+        allocation.Claimed ? _claims.ReleaseAsync(allocation.Addresses, allocation.PodNamespace, allocation.PodName, ct) : Task.CompletedTask;
+
+    private async Task<List<IpPool>> PoolsAsync(CancellationToken ct)
+    {
+        var pools = new List<IpPool>();
+        foreach (var type in IpPools.Types)
+        {
+            foreach (var item in (await store.ListAsync(type, ct: ct)).Items)
+            {
+                try
+                {
+                    pools.Add(IpPools.Read(item));
+                }
+                catch (IpamException e)
+                {
+                    Log.Warn($"ipam: skipping pool: {e.Message}");
+                }
+            }
+        }
+        return pools;
+    }
+
+    private async Task<Resource?> GetAsync(Informer? informer, ResourceKey key, CancellationToken ct) =>
+        informer?.Get(key) ?? await store.GetAsync(key, ct);
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Weft.Model;
+using Xunit.Abstractions;
+
+namespace Weft.Lab.Tests;
+
+/// <summary>
+/// The seed article's fixed-IP annotations, applied verbatim to pods of a 3-node lab whose store holds the
+/// pool objects those projects would have: each pod gets exactly that address, and every other pod, on
+/// every node, reaches it there. Then the errors: an address already held, one outside every pool.
+/// </summary>
+[Collection("lab")]
+public sealed class FixedIpTests(ITestOutputHelper output)
+{
+    private static readonly string[] Pools =
+    [
+        """{"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{"name":"fixed-pool"},"spec":{"cidr":"192.168.0.0/24","blockSize":26}}""",
+        """{"apiVersion":"kubeovn.io/v1","kind":"Subnet","metadata":{"name":"fixed-subnet"},"spec":{"cidrBlock":"192.168.100.0/24","excludeIps":["192.168.100.1"]}}""",
+        """{"apiVersion":"crd.antrea.io/v1beta1","kind":"IPPool","metadata":{"name":"pod-ip-pool1"},"spec":{"ipRanges":[{"start":"10.2.0.10","end":"10.2.0.20"}],"subnetInfo":{"gateway":"10.2.0.1","prefixLength":24}}}""",
+    ];
+
+    [Fact]
+    public async Task Each_seed_annotation_gives_its_address_and_every_node_reaches_it()
+    {
+        await using var lab = await LabHandle.UpAsync(nodes: 3, mode: "vxlan");
+        foreach (var pool in Pools)
+        {
+            await lab.Store.CreateAsync(ResourceJson.Parse(pool));
+        }
+        var nodes = lab.Spec.NodeNames;
+        await Create(lab, "calico", nodes[0], new() { ["cni.projectcalico.org/ipAddrs"] = "[\"192.168.0.1\"]" });
+        await Create(lab, "ovn", nodes[1], new() { ["ovn.kubernetes.io/ip_address"] = "192.168.100.100" });
+        await Create(lab, "replica-a", nodes[2], new() { ["ovn.kubernetes.io/ip_pool"] = "192.168.100.201,192.168.100.202" });
+        await Create(lab, "replica-b", nodes[0], new() { ["ovn.kubernetes.io/ip_pool"] = "192.168.100.201,192.168.100.202" });
+        await Create(lab, "antrea", nodes[1], new() { ["ipam.antrea.io/ippools"] = "pod-ip-pool1", ["ipam.antrea.io/pod-ips"] = "10.2.0.12" });
+        for (var i = 0; i < 3; i++)
+        {
+            await Create(lab, $"plain{i}", nodes[i], []);
+        }
+        var pods = (await lab.WaitRunningAsync(8)).ToDictionary(p => p.Name, p => p.PodIPs.Single());
+
+        Assert.Equal("192.168.0.1", pods["calico"]);
+        Assert.Equal("192.168.100.100", pods["ovn"]);
+        Assert.Equal(["192.168.100.201", "192.168.100.202"], new[] { pods["replica-a"], pods["replica-b"] }.Order());
+        Assert.Equal("10.2.0.12", pods["antrea"]);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.True(IPNetwork.Parse(lab.Spec.PodCidr).Contains(IPAddress.Parse(pods[$"plain{i}"]))));
+
+        // The sandboxes carry the addresses the kernel has; every pod reaches every other on them.
+        ConnectivityTests.AssertAllReachable(await ConnectivityTests.ProbeAsync(lab, 80, "TCP"), 8);
+        output.WriteLine(string.Join(", ", pods.Select(p => $"{p.Key}={p.Value}")));
+    }
+
+    [Fact]
+    public async Task An_address_held_by_a_live_pod_or_outside_every_pool_fails_the_add_and_leaves_nothing()
+    {
+        await using var lab = await LabHandle.UpAsync(nodes: 2, mode: "routed");
+        await lab.Store.CreateAsync(ResourceJson.Parse(Pools[1]));
+        await Create(lab, "holder", lab.Spec.NodeNames[0], new() { ["ovn.kubernetes.io/ip_address"] = "192.168.100.100" });
+        await lab.WaitRunningAsync(1);
+
+        await Create(lab, "thief", lab.Spec.NodeNames[1], new() { ["cni.projectcalico.org/ipAddrs"] = "[\"192.168.100.100\"]" });
+        await Create(lab, "stray", lab.Spec.NodeNames[1], new() { ["weft.dev/ip-addresses"] = "172.20.0.5" });
+
+        var thief = await UntilFailedAsync(lab, "thief");
+        Assert.Contains("cni.projectcalico.org/ipAddrs", thief, StringComparison.Ordinal);
+        Assert.Contains("pod default/holder holds", thief, StringComparison.Ordinal);
+        var stray = await UntilFailedAsync(lab, "stray");
+        Assert.Contains("weft.dev/ip-addresses", stray, StringComparison.Ordinal);
+        Assert.Contains("outside every IP pool", stray, StringComparison.Ordinal);
+
+        // Failed ADDs leave no claim but the holder's, and the holder keeps its address.
+        var claims = (await lab.Store.ListAsync(Weft.Ipam.Pools.IpClaims.Type)).Items;
+        Assert.Equal("192-168-100-100", Assert.Single(claims).Metadata.Name);
+        Assert.Single(LabController.Sandboxes(lab.Paths));
+    }
+
+    private static async Task Create(LabHandle lab, string name, string node, Dictionary<string, string> annotations)
+    {
+        var pod = TestPods.Pod("default", name, node, [80]);
+        pod.Metadata.Annotations = annotations;
+        await lab.Store.CreateAsync(pod);
+    }
+
+    /// <summary>The pod's sandbox failure as the lab kubelet recorded it (its status message), once there is one.</summary>
+    private static async Task<string> UntilFailedAsync(LabHandle lab, string name)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var pod = await lab.Store.GetAsync(new ResourceKey("", "Pod", "default", name));
+            var message = pod?.Status?.ToJsonString() ?? "";
+            if (message.Contains("annotation", StringComparison.Ordinal))
+            {
+                return message;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"pod {name} did not report a failed network setup\n{lab.LogTail()}");
+    }
+}
