@@ -74,10 +74,52 @@ public sealed class FixedIpTests(ITestOutputHelper output)
         Assert.Single(LabController.Sandboxes(lab.Paths));
     }
 
-    private static async Task Create(LabHandle lab, string name, string node, Dictionary<string, string> annotations)
+    [Fact]
+    public async Task A_statefulsets_pods_keep_their_addresses_on_other_nodes_and_ip_pool_replicas_use_exactly_their_list()
     {
-        var pod = TestPods.Pod("default", name, node, [80]);
+        await using var lab = await LabHandle.UpAsync(nodes: 3, mode: "vxlan");
+        var nodes = lab.Spec.NodeNames;
+        await lab.Store.CreateAsync(ResourceJson.Parse("""{"apiVersion":"weft.dev/v1alpha1","kind":"IPPool","metadata":{"name":"sts-pool"},"spec":{"cidrs":["10.3.0.0/28"]}}"""));
+        await lab.Store.CreateAsync(ResourceJson.Parse(Pools[1]));
+        var ns = NamespaceView.Build("db");
+        ns.Metadata.Annotations = new() { ["weft.dev/ip-pools"] = "sts-pool" };
+        await lab.Store.CreateAsync(ns);
+        const string replicas = "192.168.100.211,192.168.100.212,192.168.100.213";
+        for (var i = 0; i < 3; i++)
+        {
+            await Create(lab, $"web-{i}", nodes[i], [], "db", statefulSet: "web");
+            await Create(lab, $"api-{i}", nodes[i], new() { ["ovn.kubernetes.io/ip_pool"] = replicas });
+        }
+        var before = (await lab.WaitRunningAsync(6)).ToDictionary(p => p.Name, p => p.PodIPs.Single());
+        Assert.All(Enumerable.Range(0, 3), i => Assert.StartsWith("10.3.0.", before[$"web-{i}"], StringComparison.Ordinal));
+        Assert.Equal(replicas.Split(','), Enumerable.Range(0, 3).Select(i => before[$"api-{i}"]).Order());
+
+        // The StatefulSet's pods go away and come back, each on the next node: same names, same addresses.
+        for (var i = 0; i < 3; i++)
+        {
+            await lab.DeletePodAsync("db", $"web-{i}");
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            await Create(lab, $"web-{i}", nodes[(i + 1) % 3], [], "db", statefulSet: "web");
+        }
+        var after = (await lab.WaitRunningAsync(6)).ToDictionary(p => p.Name);
+        Assert.All(Enumerable.Range(0, 3), i =>
+        {
+            Assert.Equal(before[$"web-{i}"], after[$"web-{i}"].PodIPs.Single());
+            Assert.Equal(nodes[(i + 1) % 3], after[$"web-{i}"].NodeName);
+        });
+        ConnectivityTests.AssertAllReachable(await ConnectivityTests.ProbeAsync(lab, 80, "TCP"), 6);
+    }
+
+    private static async Task Create(LabHandle lab, string name, string node, Dictionary<string, string> annotations, string ns = "default", string? statefulSet = null)
+    {
+        var pod = TestPods.Pod(ns, name, node, [80]);
         pod.Metadata.Annotations = annotations;
+        if (statefulSet is not null)
+        {
+            pod.Metadata.OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = statefulSet, Controller = true }];
+        }
         await lab.Store.CreateAsync(pod);
     }
 
