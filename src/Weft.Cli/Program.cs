@@ -25,12 +25,13 @@ try
         "get" => await ResourceCommands.GetAsync(Args.Parse(args[1..]), cts.Token),
         "demo" => await DemoCommand.RunAsync(Args.Parse(args[1..]), cts.Token),
         "policy" => await PolicyCommands.RunAsync(args[1..], cts.Token),
+        "ipam" => await IpamCommands.RunAsync(args[1..], cts.Token),
         null or "help" => Usage(0),
         _ => Usage(2, $"unknown command '{verb}'"),
     };
 }
 catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or FileNotFoundException
-    or Weft.Model.ValidationException
+    or Weft.Model.ValidationException or Weft.Ipam.IpamException
     or TimeoutException or Weft.Store.StoreException or IOException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
@@ -65,6 +66,8 @@ static int Usage(int code, string? error = null)
                                                      without -f: the lab's store; with -f: offline from files
           weft policy drops [--follow] [-o json]     packets denied by policy, with the deciding rule
           weft policy stats [-o json]                packets and bytes per policy rule, summed over nodes
+          weft ipam status                           pools and their use, blocks per node, claimed addresses
+          weft ipam check [-o json]                  leaks and conflicts in IPAM state; exit 1 when any
 
         Commands that act on a lab take --lab NAME when more than one lab is up.
         """);
