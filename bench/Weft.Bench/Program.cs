@@ -20,6 +20,10 @@ if (what is "policy-flips")
 {
     await Weft.Bench.Policy.PolicyLabBench.RunAsync(0, flips: 100);
 }
+if (what is "ipam" or "all")
+{
+    await IpamBench.RunAsync(reps);
+}
 if (what is "throughput" or "all")
 {
     await ThroughputBench.RunAsync(reps);

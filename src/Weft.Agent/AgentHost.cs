@@ -28,6 +28,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
     private Informer? _nodes;
     private Informer? _blocks;
     private Informer? _claims;
+    private List<Informer> _pools = [];
     private Informer? _policies;
     private Informer? _pods;
     private Informer? _namespaces;
@@ -68,7 +69,12 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
 
         _drops = DropRecorder.TryStart(options.StateDir, ct);
         var policy = await StartPolicyAsync(ipam, ct);
-        var addresses = new PodAddresses(_store, options.NodeName, ipam.Config, _pods, _namespaces);
+        _pools = [.. Weft.Ipam.Pools.IpPools.Types.Select(t => new Informer(_store, t, log: Log.Warn))];
+        foreach (var informer in _pools)
+        {
+            await informer.StartAsync(ct);
+        }
+        var addresses = new PodAddresses(_store, options.NodeName, ipam.Config, _pods, _namespaces, _pools, _claims);
         var handler = new CniHandler(ipam, pods, routes.PodMtu, options.NodeName, policy, addresses);
         var housekeeper = new Housekeeper(options, ipam, pods, handler);
         await housekeeper.RunOnceAsync(ct);
@@ -179,7 +185,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         {
             await _nodes.DisposeAsync();
         }
-        foreach (var informer in new[] { _blocks, _claims, _policies, _pods, _namespaces })
+        foreach (var informer in new[] { _blocks, _claims, _policies, _pods, _namespaces }.Concat(_pools))
         {
             if (informer is not null)
             {

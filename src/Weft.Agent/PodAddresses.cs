@@ -11,9 +11,10 @@ namespace Weft.Agent;
 /// replica candidates or a pool, which are claimed cluster-wide; otherwise the node's blocks. Reads the
 /// Pod and Namespace from the informers, and from the store when the informer has not seen them yet.
 /// </summary>
-internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamConfig config, Informer? pods, Informer? namespaces)
+internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamConfig config, Informer? pods, Informer? namespaces,
+    IReadOnlyList<Informer>? pools = null, Informer? claims = null)
 {
-    private readonly ClaimedAddresses _claims = new(store, nodeName);
+    private readonly ClaimedAddresses _claims = new(store, nodeName, claims is null ? null : () => claims.Items);
     private readonly IpPool _blockPool = IpPools.Default(config);
 
     /// <summary>Claimed addresses for the pod, or null when it takes block addresses.</summary>
@@ -36,7 +37,17 @@ internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamCo
             return null;
         }
         var sticky = pod.Metadata.OwnerReferences.Any(o => o.Kind == "StatefulSet");
-        var claimed = await _claims.ClaimAsync(intent, await PoolsAsync(ct), _blockPool, new ClaimingPod(podNamespace, podName, sticky), ct);
+        var claiming = new ClaimingPod(podNamespace, podName, sticky);
+        (IReadOnlyList<IPAddress> Addresses, string Pool)? claimed;
+        try
+        {
+            claimed = await _claims.ClaimAsync(intent, Pools(pools?.SelectMany(i => i.Items) ?? []), _blockPool, claiming, ct);
+        }
+        catch (AnnotationException) when (pools is not null)
+        {
+            // The informers may not show a pool created a moment ago: judge again from the store itself.
+            claimed = await _claims.ClaimAsync(intent, await StorePoolsAsync(ct), _blockPool, claiming, ct);
+        }
         if (claimed is { } c)
         {
             Log.Info($"ipam: {podNamespace}/{podName} holds {string.Join(", ", c.Addresses)} of pool {c.Pool} ({intent.Source})");
@@ -48,21 +59,28 @@ internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamCo
     public Task ReleaseAsync(Allocation allocation, CancellationToken ct) =>
         allocation.Claimed ? _claims.ReleaseAsync(allocation.Addresses, allocation.PodNamespace, allocation.PodName, ct) : Task.CompletedTask;
 
-    private async Task<List<IpPool>> PoolsAsync(CancellationToken ct)
+    private async Task<List<IpPool>> StorePoolsAsync(CancellationToken ct)
     {
-        var pools = new List<IpPool>();
+        var objects = new List<Resource>();
         foreach (var type in IpPools.Types)
         {
-            foreach (var item in (await store.ListAsync(type, ct: ct)).Items)
+            objects.AddRange((await store.ListAsync(type, ct: ct)).Items);
+        }
+        return Pools(objects);
+    }
+
+    private static List<IpPool> Pools(IEnumerable<Resource> objects)
+    {
+        var pools = new List<IpPool>();
+        foreach (var item in objects)
+        {
+            try
             {
-                try
-                {
-                    pools.Add(IpPools.Read(item));
-                }
-                catch (IpamException e)
-                {
-                    Log.Warn($"ipam: skipping pool: {e.Message}");
-                }
+                pools.Add(IpPools.Read(item));
+            }
+            catch (IpamException e)
+            {
+                Log.Warn($"ipam: skipping pool: {e.Message}");
             }
         }
         return pools;

@@ -17,7 +17,9 @@ public sealed record ClaimingPod(string Namespace, string Name, bool Sticky)
 /// store write, so only addresses no block covers can be claimed safely by any node. All or nothing: a
 /// failure releases what the call claimed.
 /// </summary>
-public sealed class ClaimedAddresses(IResourceStore store, string nodeName)
+/// <param name="knownClaims">The claims as a watch sees them (may lag): spares a list per pool allocation. Claiming stays safe
+/// without it being current, since a claim is a create.</param>
+public sealed class ClaimedAddresses(IResourceStore store, string nodeName, Func<IEnumerable<Resource>>? knownClaims = null)
 {
     private const int MaxScan = 1 << 16;
 
@@ -119,7 +121,8 @@ public sealed class ClaimedAddresses(IResourceStore store, string nodeName)
 
     private async Task<(IReadOnlyList<IPAddress>, string)> ClaimFromPoolAsync(IpPool pool, ClaimingPod pod, CancellationToken ct)
     {
-        var claims = (await store.ListAsync(IpClaims.Type, ct: ct)).Items.Select(IpClaims.Read).ToList();
+        var objects = knownClaims is not null ? knownClaims() : (await store.ListAsync(IpClaims.Type, ct: ct)).Items;
+        var claims = objects.Select(IpClaims.Read).ToList();
         var mine = claims.Where(c => c.Holder == pod.Id && c.Pool == pool.Name).Select(c => c.Address).ToList();
         if (mine.Count > 0)
         {
@@ -145,24 +148,27 @@ public sealed class ClaimedAddresses(IResourceStore store, string nodeName)
 
     private async Task<IPAddress> ClaimFreeAsync(IpPool pool, IpFamily family, HashSet<IPAddress> taken, ClaimingPod pod, CancellationToken ct)
     {
-        var scanned = 0;
-        foreach (var range in pool.Ranges.Where(r => r.Family == family))
+        // Start at a random place, so nodes allocating at once rarely race for the same address.
+        var ranges = pool.Ranges.Where(r => r.Family == family).ToList();
+        var first = ranges.Count == 0 ? 0 : Random.Shared.Next(ranges.Count);
+        var offset = ranges.Count == 0 ? 0 : (long)(Random.Shared.NextDouble() * (double)Math.Min(Size(ranges[first]), MaxScan));
+        var order = ranges.Count == 0 ? [] : Addresses(ranges[first], offset)
+            .Concat(ranges.Skip(first + 1).Concat(ranges.Take(first)).SelectMany(r => Addresses(r, 0)))
+            .Concat(Addresses(ranges[first], 0).Take((int)offset));
+        foreach (var a in order.Take(MaxScan))
         {
-            for (var a = range.First; IpRange.Compare(a, range.Last) <= 0 && scanned++ < MaxScan; a = Next(a))
+            if (taken.Contains(a) || !pool.Contains(a))
             {
-                if (taken.Contains(a) || !pool.Contains(a))
-                {
-                    continue;
-                }
-                try
-                {
-                    await store.CreateAsync(IpClaims.Build(new IpClaim(a, pool.Name, pod.Namespace, pod.Name, nodeName, pod.Sticky)), ct);
-                    return a;
-                }
-                catch (AlreadyExistsException)
-                {
-                    // Another node took it since the list; try the next.
-                }
+                continue;
+            }
+            try
+            {
+                await store.CreateAsync(IpClaims.Build(new IpClaim(a, pool.Name, pod.Namespace, pod.Name, nodeName, pod.Sticky)), ct);
+                return a;
+            }
+            catch (AlreadyExistsException)
+            {
+                // Another node took it since the list; try the next.
             }
         }
         throw new IpamException($"{pool}: no free {family} address left for pod {pod.Id}");
@@ -237,6 +243,30 @@ public sealed class ClaimedAddresses(IResourceStore store, string nodeName)
         {
             // Changed meanwhile: someone else holds it now.
         }
+    }
+
+    /// <summary>The range's addresses from its <paramref name="skip"/>-th on.</summary>
+    private static IEnumerable<IPAddress> Addresses(IpRange range, long skip)
+    {
+        var value = ToNumber(range.First) + skip;
+        var last = ToNumber(range.Last);
+        for (; value <= last; value++)
+        {
+            yield return FromNumber(value, range.First.AddressFamily);
+        }
+    }
+
+    private static ulong Size(IpRange range) => (ulong)Math.Min((double)(ToNumber(range.Last) - ToNumber(range.First) + 1), ulong.MaxValue);
+
+    private static System.Numerics.BigInteger ToNumber(IPAddress a) => new(a.GetAddressBytes(), isUnsigned: true, isBigEndian: true);
+
+    private static IPAddress FromNumber(System.Numerics.BigInteger n, System.Net.Sockets.AddressFamily family)
+    {
+        var size = family == System.Net.Sockets.AddressFamily.InterNetwork ? 4 : 16;
+        var bytes = new byte[size];
+        var raw = n.ToByteArray(isUnsigned: true, isBigEndian: true);
+        raw.CopyTo(bytes, size - raw.Length);
+        return new IPAddress(bytes);
     }
 
     private static IPAddress Next(IPAddress address)
