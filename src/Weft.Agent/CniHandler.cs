@@ -99,7 +99,7 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         var args = CniArgs.Parse(req.Args);
         var request = new AllocationRequest(req.ContainerId!, req.IfName!, args.PodNamespace ?? "", args.PodName ?? "");
         var existing = ipam.Allocations.FirstOrDefault(a => a.ContainerId == request.ContainerId && a.IfName == request.IfName);
-        var claimed = existing is null && addresses is not null ? await addresses.ClaimAsync(request.PodNamespace, request.PodName, ct) : null;
+        var (claimed, mac) = existing is null && addresses is not null ? await addresses.ClaimAsync(request.PodNamespace, request.PodName, ct) : (null, null);
         Allocation alloc;
         try
         {
@@ -113,7 +113,7 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         AttachResult attached;
         try
         {
-            attached = pods.Attach(new PodAttachment(req.ContainerId!, req.IfName!, req.Netns!, alloc.Addresses, podMtu));
+            attached = pods.Attach(new PodAttachment(req.ContainerId!, req.IfName!, req.Netns!, alloc.Addresses, podMtu, mac));
         }
         catch
         {

@@ -17,24 +17,24 @@ internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamCo
     private readonly ClaimedAddresses _claims = new(store, nodeName, claims is null ? null : () => claims.Items);
     private readonly IpPool _blockPool = IpPools.Default(config);
 
-    /// <summary>Claimed addresses for the pod, or null when it takes block addresses.</summary>
+    /// <summary>What the pod's annotations ask for: claimed addresses (null: block addresses) and a MAC (null: the kernel's).</summary>
     /// <exception cref="AnnotationException">An annotation is malformed, or asks for what cannot be given.</exception>
-    public async Task<IReadOnlyList<IPAddress>?> ClaimAsync(string podNamespace, string podName, CancellationToken ct)
+    public async Task<(IReadOnlyList<IPAddress>? Claimed, string? Mac)> ClaimAsync(string podNamespace, string podName, CancellationToken ct)
     {
         if (podNamespace.Length == 0 || podName.Length == 0)
         {
-            return null;
+            return (null, null);
         }
         var pod = await GetAsync(pods, new ResourceKey("", "Pod", podNamespace, podName), ct);
         if (pod is null)
         {
-            return null;
+            return (null, null);
         }
         var ns = await GetAsync(namespaces, new ResourceKey("", "Namespace", null, podNamespace), ct);
         var intent = IpAnnotations.Parse(pod.Metadata.Annotations, ns?.Metadata.Annotations);
         if (intent.Addresses.Count == 0 && intent.Candidates.Count == 0 && intent.Pools.Count == 0)
         {
-            return null;
+            return (null, intent.Mac);
         }
         var sticky = pod.Metadata.OwnerReferences.Any(o => o.Kind == "StatefulSet");
         var claiming = new ClaimingPod(podNamespace, podName, sticky);
@@ -52,7 +52,7 @@ internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamCo
         {
             Log.Info($"ipam: {podNamespace}/{podName} holds {string.Join(", ", c.Addresses)} of pool {c.Pool} ({intent.Source})");
         }
-        return claimed?.Addresses;
+        return (claimed?.Addresses, intent.Mac);
     }
 
     /// <summary>Lets go of a deleted pod's claimed addresses (kept when they belong to a StatefulSet pod).</summary>

@@ -5,13 +5,14 @@ using Weft.Linux.Netns;
 
 namespace Weft.Dataplane;
 
-/// <summary>What the agent wants for one pod interface.</summary>
+/// <summary>What the agent wants for one pod interface; <see cref="Mac"/> ("0a:58:…") fixes the pod end's MAC.</summary>
 public sealed record PodAttachment(
     string ContainerId,
     string IfName,
     string NetnsPath,
     IReadOnlyList<IPAddress> Addresses,
-    int Mtu);
+    int Mtu,
+    string? Mac = null);
 
 /// <summary>What was made, for the CNI result.</summary>
 public sealed record AttachResult(
@@ -45,7 +46,8 @@ public sealed class PodNetwork(RtNetlink node)
 
         // A host veth with this name can only be a leftover of an earlier failed ADD of the same attachment.
         node.DeleteLink(hostName);
-        node.CreateVeth(hostName, a.IfName, podNs.Handle, a.Mtu, KernelOwnership.GatewayMac.GetAddressBytes(), null);
+        node.CreateVeth(hostName, a.IfName, podNs.Handle, a.Mtu, KernelOwnership.GatewayMac.GetAddressBytes(),
+            a.Mac is null ? null : Convert.FromHexString(a.Mac.Replace(":", "", StringComparison.Ordinal)));
         var ok = false;
         try
         {

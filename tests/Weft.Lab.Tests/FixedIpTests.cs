@@ -29,7 +29,7 @@ public sealed class FixedIpTests(ITestOutputHelper output)
         }
         var nodes = lab.Spec.NodeNames;
         await Create(lab, "calico", nodes[0], new() { ["cni.projectcalico.org/ipAddrs"] = "[\"192.168.0.1\"]" });
-        await Create(lab, "ovn", nodes[1], new() { ["ovn.kubernetes.io/ip_address"] = "192.168.100.100" });
+        await Create(lab, "ovn", nodes[1], new() { ["ovn.kubernetes.io/ip_address"] = "192.168.100.100", ["ovn.kubernetes.io/mac_address"] = "0a:58:c0:a8:64:64" });
         await Create(lab, "replica-a", nodes[2], new() { ["ovn.kubernetes.io/ip_pool"] = "192.168.100.201,192.168.100.202" });
         await Create(lab, "replica-b", nodes[0], new() { ["ovn.kubernetes.io/ip_pool"] = "192.168.100.201,192.168.100.202" });
         await Create(lab, "antrea", nodes[1], new() { ["ipam.antrea.io/ippools"] = "pod-ip-pool1", ["ipam.antrea.io/pod-ips"] = "10.2.0.12" });
@@ -43,6 +43,12 @@ public sealed class FixedIpTests(ITestOutputHelper output)
         Assert.Equal("192.168.100.100", pods["ovn"]);
         Assert.Equal(["192.168.100.201", "192.168.100.202"], new[] { pods["replica-a"], pods["replica-b"] }.Order());
         Assert.Equal("10.2.0.12", pods["antrea"]);
+        var ovn = LabController.Sandboxes(lab.Paths).Single(s => s.Name == "ovn");
+        using (var ns = Weft.Linux.Netns.NetNamespace.Open(Weft.Linux.Netns.NetNamespace.PathOf(ovn.NetnsName)))
+        using (var rt = ns.Run(Weft.Linux.Netlink.RtNetlink.Open))
+        {
+            Assert.Equal("0a:58:c0:a8:64:64", string.Join(':', rt.GetLink("eth0")!.Mac!.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))));
+        }
         Assert.All(Enumerable.Range(0, 3), i => Assert.True(IPNetwork.Parse(lab.Spec.PodCidr).Contains(IPAddress.Parse(pods[$"plain{i}"]))));
 
         // The sandboxes carry the addresses the kernel has; every pod reaches every other on them.
