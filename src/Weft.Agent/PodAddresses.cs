@@ -34,7 +34,14 @@ internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamCo
         var intent = IpAnnotations.Parse(pod.Metadata.Annotations, ns?.Metadata.Annotations);
         if (intent.Addresses.Count == 0 && intent.Candidates.Count == 0 && intent.Pools.Count == 0)
         {
-            return (null, intent.Mac);
+            // No annotation: a Weft pool whose selectors pick the pod serves it.
+            var nsLabels = ns?.Metadata.Labels ?? new Dictionary<string, string> { [NamespaceView.NameLabel] = podNamespace };
+            var selecting = Pools(pools?.SelectMany(i => i.Items) ?? []).Where(p => p.Selects(pod.Metadata.Labels, nsLabels)).OrderBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault();
+            if (selecting is null)
+            {
+                return (null, intent.Mac);
+            }
+            intent = intent with { Pools = [selecting.Name], Source = $"IPPool {selecting.Name} selectors" };
         }
         var sticky = pod.Metadata.OwnerReferences.Any(o => o.Kind == "StatefulSet");
         var claiming = new ClaimingPod(podNamespace, podName, sticky);

@@ -33,6 +33,19 @@ public class IpPoolsTests
         Assert.False(subnet.Contains(IPAddress.Parse("192.168.100.1")));
     }
 
+    [Fact]
+    public void A_weft_pool_with_selectors_picks_pods_and_one_without_picks_none()
+    {
+        var pool = Read("""{"apiVersion":"weft.dev/v1alpha1","kind":"IPPool","metadata":{"name":"w"},"spec":{"cidrs":["10.5.0.0/28"],"namespaceSelector":{"matchLabels":{"team":"blue"}},"podSelector":{"matchExpressions":[{"key":"tier","operator":"In","values":["db"]}]}}}""");
+        Assert.True(pool.Selects(new Dictionary<string, string> { ["tier"] = "db" }, new Dictionary<string, string> { ["team"] = "blue" }));
+        Assert.False(pool.Selects(new Dictionary<string, string> { ["tier"] = "web" }, new Dictionary<string, string> { ["team"] = "blue" }));
+        Assert.False(pool.Selects(new Dictionary<string, string> { ["tier"] = "db" }, new Dictionary<string, string> { ["team"] = "red" }));
+        var plain = Read("""{"apiVersion":"weft.dev/v1alpha1","kind":"IPPool","metadata":{"name":"p"},"spec":{"cidrs":["10.6.0.0/28"]}}""");
+        Assert.False(plain.Selects(new Dictionary<string, string>(), new Dictionary<string, string>()));
+        var bad = Assert.Throws<IpamException>(() => Read("""{"apiVersion":"weft.dev/v1alpha1","kind":"IPPool","metadata":{"name":"b"},"spec":{"cidrs":["10.6.0.0/28"],"podSelector":{"matchExpressions":[{"key":"k","operator":"Near"}]}}}"""));
+        Assert.StartsWith("IPPool b: spec.podSelector", bad.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{"name":"c"},"spec":{"cidr":"192.168.0.0/33"}}""", "IPPool c: spec.cidr '192.168.0.0/33'")]
     [InlineData("""{"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{"name":"c"},"spec":{}}""", "IPPool c: spec.cidr is missing")]

@@ -37,7 +37,12 @@ public sealed class FixedIpTests(ITestOutputHelper output)
         {
             await Create(lab, $"plain{i}", nodes[i], []);
         }
-        var pods = (await lab.WaitRunningAsync(8)).ToDictionary(p => p.Name, p => p.PodIPs.Single());
+        // A Weft pool that selects a namespace serves its pods without any annotation.
+        await lab.Store.CreateAsync(ResourceJson.Parse("""{"apiVersion":"weft.dev/v1alpha1","kind":"IPPool","metadata":{"name":"blue-pool"},"spec":{"cidrs":["10.5.0.0/28"],"namespaceSelector":{"matchLabels":{"team":"blue"}}}}"""));
+        await lab.Store.CreateAsync(NamespaceView.Build("blue", new Dictionary<string, string> { ["team"] = "blue" }));
+        await Create(lab, "selected", nodes[2], [], "blue");
+        var pods = (await lab.WaitRunningAsync(9)).ToDictionary(p => p.Name, p => p.PodIPs.Single());
+        Assert.StartsWith("10.5.0.", pods["selected"], StringComparison.Ordinal);
 
         Assert.Equal("192.168.0.1", pods["calico"]);
         Assert.Equal("192.168.100.100", pods["ovn"]);
@@ -52,7 +57,7 @@ public sealed class FixedIpTests(ITestOutputHelper output)
         Assert.All(Enumerable.Range(0, 3), i => Assert.True(IPNetwork.Parse(lab.Spec.PodCidr).Contains(IPAddress.Parse(pods[$"plain{i}"]))));
 
         // The sandboxes carry the addresses the kernel has; every pod reaches every other on them.
-        ConnectivityTests.AssertAllReachable(await ConnectivityTests.ProbeAsync(lab, 80, "TCP"), 8);
+        ConnectivityTests.AssertAllReachable(await ConnectivityTests.ProbeAsync(lab, 80, "TCP"), 9);
         output.WriteLine(string.Join(", ", pods.Select(p => $"{p.Key}={p.Value}")));
     }
 

@@ -7,8 +7,18 @@ namespace Weft.Ipam.Pools;
 /// A pool of pod addresses as Weft uses it, whichever object defined it: Weft's own IPPool or a pool object
 /// of Calico, Antrea or Kube-OVN read for migration. <see cref="Kind"/> tells which ("IPPool.crd.antrea.io").
 /// </summary>
-public sealed record IpPool(string Name, string Kind, IReadOnlyList<IpRange> Ranges, IReadOnlyList<IpRange> Excluded, bool IsDefault = false)
+/// <remarks>
+/// A Weft pool with <see cref="NamespaceSelector"/> or <see cref="PodSelector"/> serves, without any annotation,
+/// the pods those select (both must match when both are set); annotations still choose explicitly.
+/// </remarks>
+public sealed record IpPool(string Name, string Kind, IReadOnlyList<IpRange> Ranges, IReadOnlyList<IpRange> Excluded, bool IsDefault = false,
+    LabelSelector? NamespaceSelector = null, LabelSelector? PodSelector = null)
 {
+    /// <summary>True when the pool's selectors pick a pod with these labels in a namespace with those; false for a pool without selectors.</summary>
+    public bool Selects(IReadOnlyDictionary<string, string> podLabels, IReadOnlyDictionary<string, string> namespaceLabels) =>
+        (NamespaceSelector is not null || PodSelector is not null)
+        && (NamespaceSelector?.Matches(namespaceLabels) ?? true) && (PodSelector?.Matches(podLabels) ?? true);
+
     /// <summary>True when the address lies in a range and is not excluded.</summary>
     public bool Contains(IPAddress address) => Ranges.Any(r => r.Contains(address)) && !Excluded.Any(r => r.Contains(address));
 
@@ -46,7 +56,7 @@ public static class IpPools
         {
             WeftKind => new IpPool(pool.Metadata.Name, kind,
                 [.. Strings(pool, spec, "cidrs").Concat(Strings(pool, spec, "ranges")).Select((t, i) => Range(pool, "spec.cidrs/ranges", i, t))],
-                [], spec["default"]?.GetValue<bool>() ?? false),
+                [], spec["default"]?.GetValue<bool>() ?? false, Selector(pool, spec, "namespaceSelector"), Selector(pool, spec, "podSelector")),
             CalicoKind => new IpPool(pool.Metadata.Name, kind, [Range(pool, "spec.cidr", null, Text(pool, spec, "cidr"))], []),
             AntreaKind => new IpPool(pool.Metadata.Name, kind, [.. AntreaRanges(pool, spec)], []),
             KubeOvnPoolKind => new IpPool(pool.Metadata.Name, kind, [.. Strings(pool, spec, "ips").Select((t, i) => Range(pool, "spec.ips", i, t))], []),
@@ -68,6 +78,18 @@ public static class IpPools
                 : r["start"]?.GetValue<string>() is { } start && r["end"]?.GetValue<string>() is { } end ? $"{start}-{end}"
                 : throw Error(pool, $"spec.ipRanges[{i}]", "needs cidr, or start and end");
             yield return Range(pool, "spec.ipRanges", i, text);
+        }
+    }
+
+    private static LabelSelector? Selector(Resource pool, System.Text.Json.Nodes.JsonObject spec, string field)
+    {
+        try
+        {
+            return spec[field] is null ? null : LabelSelector.Parse(spec[field], $"spec.{field}");
+        }
+        catch (FormatException e)
+        {
+            throw new IpamException($"{pool.Kind} {pool.Metadata.Name}: {e.Message}");
         }
     }
 
