@@ -19,10 +19,12 @@ public sealed class FixedIpTests(ITestOutputHelper output)
         """{"apiVersion":"crd.antrea.io/v1beta1","kind":"IPPool","metadata":{"name":"pod-ip-pool1"},"spec":{"ipRanges":[{"start":"10.2.0.10","end":"10.2.0.20"}],"subnetInfo":{"gateway":"10.2.0.1","prefixLength":24}}}""",
     ];
 
-    [Fact]
-    public async Task Each_seed_annotation_gives_its_address_and_every_node_reaches_it()
+    [Theory]
+    [InlineData("vxlan")]
+    [InlineData("routed")]
+    public async Task Each_seed_annotation_gives_its_address_and_every_node_reaches_it(string mode)
     {
-        await using var lab = await LabHandle.UpAsync(nodes: 3, mode: "vxlan");
+        await using var lab = await LabHandle.UpAsync(nodes: 3, mode: mode);
         foreach (var pool in Pools)
         {
             await lab.Store.CreateAsync(ResourceJson.Parse(pool));
@@ -59,6 +61,21 @@ public sealed class FixedIpTests(ITestOutputHelper output)
         // The sandboxes carry the addresses the kernel has; every pod reaches every other on them.
         ConnectivityTests.AssertAllReachable(await ConnectivityTests.ProbeAsync(lab, 80, "TCP"), 9);
         output.WriteLine(string.Join(", ", pods.Select(p => $"{p.Key}={p.Value}")));
+    }
+
+    [Fact]
+    public async Task A_dual_stack_fixed_pair_is_routed_to_its_node_over_ipv4_and_ipv6()
+    {
+        await using var lab = await LabHandle.UpAsync(nodes: 3, mode: "vxlan", ipv6: "fd00:10:233::/112");
+        await lab.Store.CreateAsync(ResourceJson.Parse("""{"apiVersion":"kubeovn.io/v1","kind":"Subnet","metadata":{"name":"ds"},"spec":{"cidrBlock":"192.168.100.0/24,fd01::/120"}}"""));
+        await Create(lab, "pair", lab.Spec.NodeNames[0], new() { ["ovn.kubernetes.io/ip_address"] = "192.168.100.150,fd01::96" });
+        await Create(lab, "peer1", lab.Spec.NodeNames[1], []);
+        await Create(lab, "peer2", lab.Spec.NodeNames[2], []);
+        var pods = (await lab.WaitRunningAsync(3)).ToDictionary(p => p.Name, p => p.PodIPs.Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(["192.168.100.150", "fd01::96"], pods["pair"]);
+
+        ConnectivityTests.AssertAllReachable(await ConnectivityTests.ProbeAsync(lab, 80, "TCP"), 3);
+        ConnectivityTests.AssertAllReachable(await ConnectivityTests.ProbeAsync(lab, 80, "TCP", System.Net.Sockets.AddressFamily.InterNetworkV6), 3);
     }
 
     [Fact]
