@@ -34,14 +34,16 @@ internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamCo
         var intent = IpAnnotations.Parse(pod.Metadata.Annotations, ns?.Metadata.Annotations);
         if (intent.Addresses.Count == 0 && intent.Candidates.Count == 0 && intent.Pools.Count == 0)
         {
-            // No annotation: a Weft pool whose selectors pick the pod serves it.
+            // No annotation: a Weft pool whose selectors pick the pod serves it, else one marked default.
             var nsLabels = ns?.Metadata.Labels ?? new Dictionary<string, string> { [NamespaceView.NameLabel] = podNamespace };
-            var selecting = Pools(pools?.SelectMany(i => i.Items) ?? []).Where(p => p.Selects(pod.Metadata.Labels, nsLabels)).OrderBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault();
+            var known = Pools(pools?.SelectMany(i => i.Items) ?? []).Where(p => p.Kind == IpPools.WeftKind).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            var selecting = known.FirstOrDefault(p => p.Selects(pod.Metadata.Labels, nsLabels))
+                ?? known.FirstOrDefault(p => p.IsDefault && p.NamespaceSelector is null && p.PodSelector is null);
             if (selecting is null)
             {
                 return (null, intent.Mac);
             }
-            intent = intent with { Pools = [selecting.Name], Source = $"IPPool {selecting.Name} selectors" };
+            intent = intent with { Pools = [selecting.Name], Source = $"IPPool {selecting.Name} ({(selecting.IsDefault ? "default" : "selectors")})" };
         }
         var sticky = pod.Metadata.OwnerReferences.Any(o => o.Kind == "StatefulSet");
         var claiming = new ClaimingPod(podNamespace, podName, sticky);

@@ -51,6 +51,7 @@ public class IpPoolsTests
     [InlineData("""{"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{"name":"c"},"spec":{}}""", "IPPool c: spec.cidr is missing")]
     [InlineData("""{"apiVersion":"crd.antrea.io/v1beta1","kind":"IPPool","metadata":{"name":"a"},"spec":{"ipRanges":[{"start":"10.0.0.9"}]}}""", "IPPool a: spec.ipRanges[0] needs cidr, or start and end")]
     [InlineData("""{"apiVersion":"weft.dev/v1alpha1","kind":"IPPool","metadata":{"name":"w"},"spec":{}}""", "IPPool w: spec defines no address")]
+    [InlineData("""{"apiVersion":"weft.dev/v1alpha1","kind":"IPPool","metadata":{"name":"w"},"spec":{"cidrs":["10.0.0.0/24"],"blockSize":"big"}}""", "IPPool w: spec.blockSize '\"big\"' is not a prefix length")]
     [InlineData("""{"apiVersion":"kubeovn.io/v1","kind":"IPPool","metadata":{"name":"o"},"spec":{"ips":["10.0.0.9..10.0.0.1"]}}""", "IPPool o: spec.ips[0] '10.0.0.9..10.0.0.1'")]
     public void Bad_pools_name_the_object_and_the_field(string json, string message)
     {

@@ -64,6 +64,17 @@ public sealed class FixedIpTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_default_weft_pool_serves_unannotated_pods_instead_of_the_node_blocks()
+    {
+        await using var lab = await LabHandle.UpAsync(nodes: 1, mode: "routed");
+        await lab.Store.CreateAsync(ResourceJson.Parse("""{"apiVersion":"weft.dev/v1alpha1","kind":"IPPool","metadata":{"name":"everyone"},"spec":{"cidrs":["10.7.0.0/28"],"default":true,"blockSize":28}}"""));
+        await Task.Delay(500);
+        await Create(lab, "plain", lab.Spec.NodeNames[0], []);
+        var pod = Assert.Single(await lab.WaitRunningAsync(1));
+        Assert.StartsWith("10.7.0.", pod.PodIPs.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_dual_stack_fixed_pair_is_routed_to_its_node_over_ipv4_and_ipv6()
     {
         await using var lab = await LabHandle.UpAsync(nodes: 3, mode: "vxlan", ipv6: "fd00:10:233::/112");
@@ -172,6 +183,11 @@ public sealed class FixedIpTests(ITestOutputHelper output)
         }
         output.WriteLine($"{rounds * perRound} pods, {seen.Count} distinct addresses");
 
+        var status = WeftCli(lab, "ipam", "status");
+        Assert.True(status.Exit == 0, status.Err);
+        Assert.Contains("fixed-subnet", status.Out, StringComparison.Ordinal);
+        Assert.Contains("IPPool.crd.antrea.io", status.Out, StringComparison.Ordinal);
+        Assert.All(nodes, n => Assert.Contains(n, status.Out, StringComparison.Ordinal));
         var check = WeftCli(lab, "ipam", "check");
         Assert.True(check.Exit == 0, check.Out + check.Err);
         Assert.Contains("ipam check: clean (0 claimed address(es)", check.Out, StringComparison.Ordinal);

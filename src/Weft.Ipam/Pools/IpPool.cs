@@ -65,6 +65,10 @@ public static class IpPools
                 [.. Strings(pool, spec, "excludeIps", required: false).Select((t, i) => Range(pool, "spec.excludeIps", i, t))]),
             _ => throw Error(pool, "kind", $"'{kind}' is not a pool kind Weft reads"),
         };
+        if (spec["blockSize"] is { } size && (size.GetValueKind() != System.Text.Json.JsonValueKind.Number || size.GetValue<int>() is < 1 or > 128))
+        {
+            throw Error(pool, "spec.blockSize", $"'{size.ToJsonString()}' is not a prefix length");
+        }
         return read.Ranges.Count > 0 ? read : throw Error(pool, "spec", "defines no address (no CIDR, range or address)");
     }
 
