@@ -61,7 +61,27 @@ public sealed partial class NodeAllocator
     /// Throws <see cref="IpamException"/> when the pool has no free block; store exceptions pass through
     /// unchanged, and on any failure no address is taken.
     /// </summary>
-    public async Task<Allocation> AllocateAsync(AllocationRequest request, CancellationToken ct = default)
+    public Task<Allocation> AllocateAsync(AllocationRequest request, CancellationToken ct = default) => AddAsync(request, async () =>
+    {
+        // Find (or claim) a block for every family before taking any address, so a failed claim
+        // for the second family leaves nothing half-allocated.
+        var blocks = new List<OwnedBlock>();
+        foreach (var family in _cfg.Families)
+        {
+            blocks.Add(FindFreeBlock(family) ?? await ClaimBlockAsync(family, ct));
+        }
+        return new Allocation(request.ContainerId, request.IfName, request.PodNamespace, request.PodName, [.. blocks.Select(b => b.Take())]);
+    }, ct);
+
+    /// <summary>
+    /// Records addresses the caller already holds through IPClaim objects (see <see cref="Pools.ClaimedAddresses"/>)
+    /// for the container interface. Idempotent like <see cref="AllocateAsync"/>; no block is touched.
+    /// </summary>
+    public Task<Allocation> RecordClaimedAsync(AllocationRequest request, IReadOnlyList<IPAddress> addresses, CancellationToken ct = default) =>
+        AddAsync(request, () => Task.FromResult(new Allocation(request.ContainerId, request.IfName, request.PodNamespace, request.PodName, addresses, Claimed: true)), ct);
+
+    /// <summary>Under the lock: the existing allocation of the attachment, or <paramref name="make"/>'s, journaled.</summary>
+    private async Task<Allocation> AddAsync(AllocationRequest request, Func<Task<Allocation>> make, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(request.ContainerId, "request.ContainerId");
         ArgumentException.ThrowIfNullOrEmpty(request.IfName, "request.IfName");
@@ -74,15 +94,7 @@ public sealed partial class NodeAllocator
             {
                 return existing;
             }
-            // Find (or claim) a block for every family before taking any address, so a failed claim
-            // for the second family leaves nothing half-allocated.
-            var blocks = new List<OwnedBlock>();
-            foreach (var family in _cfg.Families)
-            {
-                blocks.Add(FindFreeBlock(family) ?? await ClaimBlockAsync(family, ct));
-            }
-            var allocation = new Allocation(
-                request.ContainerId, request.IfName, request.PodNamespace, request.PodName, [.. blocks.Select(b => b.Take())]);
+            var allocation = await make();
             var next = _allocations.Add(key, allocation);
             try
             {
@@ -93,33 +105,6 @@ public sealed partial class NodeAllocator
                 FreeAddresses(allocation);
                 throw;
             }
-            _allocations = next;
-            return allocation;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>
-    /// Records addresses the caller already holds through IPClaim objects (see <see cref="Pools.ClaimedAddresses"/>)
-    /// for the container interface. Idempotent like <see cref="AllocateAsync"/>; no block is touched.
-    /// </summary>
-    public async Task<Allocation> RecordClaimedAsync(AllocationRequest request, IReadOnlyList<IPAddress> addresses, CancellationToken ct = default)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            EnsureInitialized();
-            var key = (request.ContainerId, request.IfName);
-            if (_allocations.TryGetValue(key, out var existing))
-            {
-                return existing;
-            }
-            var allocation = new Allocation(request.ContainerId, request.IfName, request.PodNamespace, request.PodName, addresses, Claimed: true);
-            var next = _allocations.Add(key, allocation);
-            Persist(next);
             _allocations = next;
             return allocation;
         }

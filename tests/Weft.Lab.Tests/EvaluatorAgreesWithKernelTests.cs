@@ -23,7 +23,7 @@ public sealed class EvaluatorAgreesWithKernelTests(ITestOutputHelper output)
     /// <summary>
     /// Only probes started this long after a write count towards agreement: the kernel still shows the previous
     /// round's state before the agents sync, and it may equal the new expectation by chance. The lab promises
-    /// enforcement within a second (PolicyLabTests.Policy_flips_reach_the_kernel_within_a_second).
+    /// enforcement (PolicyLabTests.Policy_flips_reach_the_kernel_both_ways; speed: bench c).
     /// </summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
     private static readonly Connection Tcp80 = new(L4Protocol.Tcp, 80);
