@@ -17,7 +17,7 @@ public class KernelHeaderTests
     private static readonly Type[] ConstantClasses =
     [
         typeof(NetlinkConstants), typeof(RtnetlinkConstants), typeof(IfLinkConstants), typeof(IfAddrConstants),
-        typeof(NeighbourConstants), typeof(LinuxConstants), typeof(Errno),
+        typeof(NeighbourConstants), typeof(TcConstants), typeof(LinuxConstants), typeof(Errno),
     ];
 
     private static readonly (string CExpression, int Actual)[] Layouts =
@@ -35,6 +35,12 @@ public class KernelHeaderTests
         ("sizeof(struct ndmsg)", Unsafe.SizeOf<NdMsg>()),
         ("offsetof(struct ndmsg, ndm_state)", (int)Marshal.OffsetOf<NdMsg>(nameof(NdMsg.State))),
         ("offsetof(struct ndmsg, ndm_flags)", (int)Marshal.OffsetOf<NdMsg>(nameof(NdMsg.Flags))),
+        ("sizeof(struct tcmsg)", Unsafe.SizeOf<TcMsg>()),
+        ("offsetof(struct tcmsg, tcm_parent)", (int)Marshal.OffsetOf<TcMsg>(nameof(TcMsg.Parent))),
+        ("sizeof(struct tc_ratespec)", Unsafe.SizeOf<TcRateSpec>()),
+        ("offsetof(struct tc_ratespec, rate)", (int)Marshal.OffsetOf<TcRateSpec>(nameof(TcRateSpec.Rate))),
+        ("sizeof(struct tc_tbf_qopt)", Unsafe.SizeOf<TcTbfQopt>()),
+        ("offsetof(struct tc_tbf_qopt, limit)", (int)Marshal.OffsetOf<TcTbfQopt>(nameof(TcTbfQopt.Limit))),
         ("sizeof(struct sockaddr_nl)", Unsafe.SizeOf<SockaddrNl>()),
         ("offsetof(struct sockaddr_nl, nl_pid)", (int)Marshal.OffsetOf<SockaddrNl>(nameof(SockaddrNl.PortId))),
         ("sizeof(struct statx)", Unsafe.SizeOf<StatxBuffer>()),
@@ -78,6 +84,7 @@ public class KernelHeaderTests
             #include <linux/neighbour.h>
             #include <linux/netlink.h>
             #include <linux/nsfs.h>
+            #include <linux/pkt_sched.h>
             #include <linux/rtnetlink.h>
             #include <linux/veth.h>
             int main(void) {

@@ -74,3 +74,39 @@ internal struct NlMsgErr
     public int Error;
     public NlMsgHdr Request;
 }
+
+/// <summary>struct tcmsg (20 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcMsg
+{
+    public byte Family;
+    public byte Pad1;
+    public ushort Pad2;
+    public int IfIndex;
+    public uint Handle;
+    public uint Parent;
+    public uint Info;
+}
+
+/// <summary>struct tc_ratespec (12 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcRateSpec
+{
+    public byte CellLog;
+    public byte LinkLayer;
+    public ushort Overhead;
+    public short CellAlign;
+    public ushort Mpu;
+    public uint Rate;
+}
+
+/// <summary>struct tc_tbf_qopt (36 bytes): rates in bytes/s, limit in bytes; buffer and mtu in ticks (Weft sends the burst in bytes instead).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcTbfQopt
+{
+    public TcRateSpec Rate;
+    public TcRateSpec PeakRate;
+    public uint Limit;
+    public uint Buffer;
+    public uint Mtu;
+}

@@ -93,6 +93,22 @@ internal ref struct NetlinkWriter
 
     public void WriteI32(ushort type, int value) => WriteU32(type, unchecked((uint)value));
 
+    public void WriteU64(ushort type, ulong value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        MemoryMarshal.Write(bytes, in value);
+        WriteAttribute(type, bytes);
+    }
+
+    /// <summary>An attribute whose value is a fixed C struct (e.g. TCA_TBF_PARMS).</summary>
+    public void WriteStruct<T>(ushort type, in T value)
+        where T : unmanaged
+    {
+        Span<byte> bytes = stackalloc byte[Unsafe.SizeOf<T>()];
+        MemoryMarshal.Write(bytes, in value);
+        WriteAttribute(type, bytes);
+    }
+
     /// <summary>A NUL-terminated string, as the kernel expects for names and kinds.</summary>
     public void WriteString(ushort type, string value)
     {
