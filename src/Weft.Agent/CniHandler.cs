@@ -15,7 +15,8 @@ namespace Weft.Agent;
 /// failed ADD leaves no IP and no interface behind. DEL and GC never need the pod's netns.
 /// ADD answers only once the pod's policy is in the kernel (its veth is dropped until then).
 /// </summary>
-internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu, string nodeName, PolicyController? policy = null, PodAddresses? addresses = null)
+internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu, string nodeName, PolicyController? policy = null,
+    PodAddresses? addresses = null, QosController? qos = null)
 {
     /// <summary>How long ADD waits for the pod's policy; after that the pod stays fail closed until a sync includes it.</summary>
     private static readonly TimeSpan PolicyWait = TimeSpan.FromSeconds(10);
@@ -65,6 +66,10 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         {
             return Fail(CniErrorCodes.InvalidNetworkConfig, "pod IP annotation rejected", e.Message);
         }
+        catch (Weft.Qos.QosAnnotationException e)
+        {
+            return Fail(CniErrorCodes.InvalidNetworkConfig, "pod bandwidth annotation rejected", e.Message);
+        }
         catch (DataplaneException e)
         {
             return Fail(CniErrorCodes.Internal, "pod network setup failed", e.Message);
@@ -98,6 +103,8 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         }
         var args = CniArgs.Parse(req.Args);
         var request = new AllocationRequest(req.ContainerId!, req.IfName!, args.PodNamespace ?? "", args.PodName ?? "");
+        // Bandwidth annotations are checked before anything is taken, so a bad one leaves nothing to undo.
+        var shaping = qos is null || addresses is null ? Weft.Qos.QosIntent.None : QosController.Desired(await addresses.PodAsync(request.PodNamespace, request.PodName, ct));
         var existing = ipam.Allocations.FirstOrDefault(a => a.ContainerId == request.ContainerId && a.IfName == request.IfName);
         var (claimed, mac) = existing is null && addresses is not null ? await addresses.ClaimAsync(request.PodNamespace, request.PodName, ct) : (null, null);
         Allocation alloc;
@@ -114,6 +121,17 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         try
         {
             attached = pods.Attach(new PodAttachment(req.ContainerId!, req.IfName!, req.Netns!, alloc.Addresses, podMtu, mac));
+            try
+            {
+                qos?.Attach(req.ContainerId!, req.IfName!, req.Netns!, shaping);
+            }
+            catch
+            {
+                // A pod must not start without the limits it asked for: undo the wiring too.
+                qos?.Forget(req.ContainerId!, req.IfName!);
+                pods.Detach(req.ContainerId!, req.IfName!);
+                throw;
+            }
         }
         catch
         {
@@ -148,6 +166,7 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
             try
             {
                 pods.Detach(k.Item1, k.Item2);
+                qos?.Forget(k.Item1, k.Item2);
                 var allocation = ipam.Allocations.FirstOrDefault(a => a.ContainerId == k.Item1 && a.IfName == k.Item2);
                 await ipam.ReleaseAsync(k.Item1, k.Item2, CancellationToken.None);
                 if (allocation is not null && addresses is not null)

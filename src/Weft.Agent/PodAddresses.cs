@@ -64,6 +64,10 @@ internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamCo
         return (claimed?.Addresses, intent.Mac);
     }
 
+    /// <summary>The Pod object, or null when there are no pod arguments or no such Pod.</summary>
+    public async Task<Resource?> PodAsync(string podNamespace, string podName, CancellationToken ct) =>
+        podNamespace.Length == 0 || podName.Length == 0 ? null : await GetAsync(pods, new ResourceKey("", "Pod", podNamespace, podName), ct);
+
     /// <summary>Lets go of a deleted pod's claimed addresses (kept when they belong to a StatefulSet pod).</summary>
     public Task ReleaseAsync(Allocation allocation, CancellationToken ct) =>
         allocation.Claimed ? _claims.ReleaseAsync(allocation.Addresses, allocation.PodNamespace, allocation.PodName, ct) : Task.CompletedTask;

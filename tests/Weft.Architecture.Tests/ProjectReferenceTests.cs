@@ -25,7 +25,7 @@ public class ProjectReferenceTests
         ["Weft.Qos"] = [],
         ["Weft.Dataplane"] = ["Weft.Core", "Weft.Linux.Interop", "Weft.Linux.Netlink", "Weft.Linux.Netns", "Weft.Linux.Nftables", "Weft.Policy"],
         ["Weft.Agent.Contract"] = ["Weft.Core"],
-        ["Weft.Agent"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Ipam", "Weft.Dataplane", "Weft.Agent.Contract", "Weft.Policy"],
+        ["Weft.Agent"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Ipam", "Weft.Qos", "Weft.Dataplane", "Weft.Agent.Contract", "Weft.Policy"],
         ["Weft.Cni"] = ["Weft.Core", "Weft.Agent.Contract"],
         // The lab builds virtual nodes out of namespaces: it uses the kernel modules directly, never the product dataplane.
         ["Weft.Lab"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Linux.Interop", "Weft.Linux.Netlink",
