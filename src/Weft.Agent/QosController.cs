@@ -15,15 +15,16 @@ namespace Weft.Agent;
 /// </summary>
 internal sealed class QosController(Informer pods, NodeAllocator ipam, PodShaping shaping)
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private SyncLoop? _loop;
     private readonly ConcurrentDictionary<(string, string), string> _netns = new();
     private readonly ConcurrentDictionary<(string, string), QosIntent> _applied = new();
     private readonly HashSet<string> _reported = [];
 
     public void Start(CancellationToken ct)
     {
-        pods.Changed += Kick;
-        _ = Task.Run(() => LoopAsync(ct), CancellationToken.None);
+        _loop = new SyncLoop("qos", Sync);
+        pods.Changed += _loop.Kick;
+        _loop.Start(ct);
     }
 
     /// <summary>The pod's limits as its annotations ask; throws <see cref="QosAnnotationException"/> on a bad value.</summary>
@@ -44,38 +45,6 @@ internal sealed class QosController(Informer pods, NodeAllocator ipam, PodShapin
     {
         _netns.TryRemove((containerId, ifName), out _);
         _applied.TryRemove((containerId, ifName), out _);
-    }
-
-    private void Kick()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A sync is already pending.
-        }
-    }
-
-    private async Task LoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await _signal.WaitAsync(ct);
-                Sync();
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                Log.Error($"qos sync failed: {e.Message}");
-            }
-        }
     }
 
     private void Sync()
@@ -103,9 +72,19 @@ internal sealed class QosController(Informer pods, NodeAllocator ipam, PodShapin
                 continue;
             }
             var applied = _applied.GetValueOrDefault(key, QosIntent.None);
-            if (desired != applied)
+            if (desired == applied)
+            {
+                continue;
+            }
+            try
             {
                 Apply(key, desired);
+            }
+            catch (DataplaneException e)
+            {
+                // The pod is going away (its veth or netns is gone); its DEL forgets it.
+                Log.Warn($"qos: pod {a.PodNamespace}/{a.PodName}: {e.Message}");
+                _applied[key] = desired;
             }
         }
     }

@@ -15,53 +15,25 @@ namespace Weft.Agent;
 /// </summary>
 internal sealed class RouteController(string nodeName, Informer nodes, Informer blocks, Informer claims, NodeRoutes routes)
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private SyncLoop? _loop;
 
     public void Start(CancellationToken ct)
     {
-        nodes.Changed += Kick;
-        blocks.Changed += Kick;
-        claims.Changed += Kick;
-        Kick();
-        _ = Task.Run(() => LoopAsync(ct), CancellationToken.None);
+        _loop = new SyncLoop("route", Sync);
+        nodes.Changed += _loop.Kick;
+        blocks.Changed += _loop.Kick;
+        claims.Changed += _loop.Kick;
+        _loop.Kick();
+        _loop.Start(ct);
     }
 
-    private void Kick()
+    private void Sync()
     {
-        try
+        var desired = Desired();
+        var changes = routes.Sync(desired);
+        if (changes > 0)
         {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A sync is already pending; it will see this change too.
-        }
-    }
-
-    private async Task LoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await _signal.WaitAsync(ct);
-                var desired = Desired();
-                var changes = routes.Sync(desired);
-                if (changes > 0)
-                {
-                    Log.Info($"routes: {changes} change(s); {desired.Count} remote block(s) and claimed address(es)");
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                Log.Error($"route sync failed: {e.Message}; retrying in 1 s");
-                await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
-                Kick();
-            }
+            Log.Info($"routes: {changes} change(s); {desired.Count} remote block(s) and claimed address(es)");
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Weft.Linux.Netns;
 using Weft.Model;
 using Xunit.Abstractions;
@@ -30,8 +28,8 @@ public sealed class BandwidthTests(ITestOutputHelper output)
         using var limitedNs = NetNamespace.Open(NetNamespace.PathOf(sandboxes["limited"]));
         using var peerNs = NetNamespace.Open(NetNamespace.PathOf(sandboxes["peer"]));
 
-        var into = Iperf(peerNs, limitedNs, pods["limited"]);
-        var outOf = Iperf(limitedNs, peerNs, pods["peer"]);
+        var into = Weft.TestKit.Iperf.Measure(peerNs, limitedNs, pods["limited"]);
+        var outOf = Weft.TestKit.Iperf.Measure(limitedNs, peerNs, pods["peer"]);
         output.WriteLine($"into the pod {into / 1e6:F1} Mbit/s (limit 20), out of it {outOf / 1e6:F1} Mbit/s (limit 50)");
         Assert.InRange(into, 20e6 * 0.90, 20e6 * 1.05);
         Assert.InRange(outOf, 50e6 * 0.90, 50e6 * 1.05);
@@ -41,7 +39,7 @@ public sealed class BandwidthTests(ITestOutputHelper output)
         current.Metadata.Annotations["kubernetes.io/ingress-bandwidth"] = "10M";
         await lab.Store.UpdateAsync(current);
         await Task.Delay(2000);
-        var edited = Iperf(peerNs, limitedNs, pods["limited"]);
+        var edited = Weft.TestKit.Iperf.Measure(peerNs, limitedNs, pods["limited"]);
         output.WriteLine($"after the edit, into the pod {edited / 1e6:F1} Mbit/s (limit 10)");
         Assert.InRange(edited, 10e6 * 0.90, 10e6 * 1.05);
 
@@ -49,25 +47,12 @@ public sealed class BandwidthTests(ITestOutputHelper output)
         current.Metadata.Annotations.Clear();
         await lab.Store.UpdateAsync(current);
         await Task.Delay(2000);
-        var lifted = Iperf(peerNs, limitedNs, pods["limited"]);
+        var lifted = Weft.TestKit.Iperf.Measure(peerNs, limitedNs, pods["limited"]);
         output.WriteLine($"without annotations, into the pod {lifted / 1e6:F1} Mbit/s");
         Assert.True(lifted > 200e6, $"the limit did not lift: {lifted / 1e6:F1} Mbit/s");
 
         var status = (await lab.Store.GetAsync(new ResourceKey("", "Pod", "default", "bad")))!.Status?.ToJsonString() ?? "";
         Assert.Contains("kubernetes.io/egress-bandwidth", status, StringComparison.Ordinal);
         Assert.DoesNotContain(LabController.Sandboxes(lab.Paths), s => s.Name == "bad");
-    }
-
-    private static double Iperf(NetNamespace client, NetNamespace server, string address)
-    {
-        using var srv = server.StartProcess(new ProcessStartInfo("iperf3", ["-s", "-1", "-p", "5399"]) { RedirectStandardOutput = true, UseShellExecute = false });
-        Thread.Sleep(300);
-        using var cli = client.StartProcess(new ProcessStartInfo("iperf3", ["-c", address, "-p", "5399", "-t", "3", "-O", "1", "-J"])
-        { RedirectStandardOutput = true, UseShellExecute = false });
-        var json = cli.StandardOutput.ReadToEnd();
-        cli.WaitForExit();
-        srv.WaitForExit(5000);
-        return JsonNode.Parse(json)?["end"]?["sum_received"]?["bits_per_second"]?.GetValue<double>()
-            ?? throw new InvalidOperationException("iperf3 gave no result: " + json[..Math.Min(300, json.Length)]);
     }
 }

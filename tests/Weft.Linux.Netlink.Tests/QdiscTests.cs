@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Text.Json.Nodes;
 using Weft.Linux.Netns;
 
 namespace Weft.Linux.Netlink.Tests;
@@ -32,26 +30,13 @@ public class QdiscTests(Xunit.Abstractions.ITestOutputHelper output)
             client.Netlink.ReplaceTbf(c, bps, (uint)Math.Max(bps / 8 / 100, 3028), (uint)(bps / 8 / 10));
             var tbf = Assert.Single(client.Netlink.ListQdiscs(c), q => q.IsRoot);
             Assert.Equal("tbf", tbf.Kind);
-            var measured = Iperf(client.Ns, server.Ns, "10.252.0.1");
+            var measured = Weft.TestKit.Iperf.Measure(client.Ns, server.Ns, "10.252.0.1");
             output.WriteLine($"tbf {mbit} Mbit/s: iperf3 measured {measured / 1e6:F2} Mbit/s ({measured / bps:P1})");
             Assert.InRange(measured, bps * 0.90, bps * 1.05);
         }
 
         Assert.True(client.Netlink.DeleteRootQdisc(c));
         Assert.DoesNotContain(client.Netlink.ListQdiscs(c), q => q.Kind == "tbf");
-        Assert.True(Iperf(client.Ns, server.Ns, "10.252.0.1") > 500_000_000, "without the tbf the veth runs far above 50 Mbit/s");
-    }
-
-    private static double Iperf(NetNamespace client, NetNamespace server, string address)
-    {
-        using var srv = server.StartProcess(new ProcessStartInfo("iperf3", ["-s", "-1", "-p", "5399"]) { RedirectStandardOutput = true, UseShellExecute = false });
-        Thread.Sleep(300);
-        using var cli = client.StartProcess(new ProcessStartInfo("iperf3", ["-c", address, "-p", "5399", "-t", "3", "-O", "1", "-J"])
-        { RedirectStandardOutput = true, UseShellExecute = false });
-        var json = cli.StandardOutput.ReadToEnd();
-        cli.WaitForExit();
-        srv.WaitForExit(5000);
-        return JsonNode.Parse(json)?["end"]?["sum_received"]?["bits_per_second"]?.GetValue<double>()
-            ?? throw new InvalidOperationException("iperf3 gave no result: " + json[..Math.Min(300, json.Length)]);
+        Assert.True(Weft.TestKit.Iperf.Measure(client.Ns, server.Ns, "10.252.0.1") > 500_000_000, "without the tbf the veth runs far above 50 Mbit/s");
     }
 }
