@@ -62,12 +62,24 @@ public sealed class PrinterTests
     public void Pods_wide_adds_ip_and_node()
     {
         Assert.Equal("""
-            NAME           READY   STATUS    RESTARTS   AGE     IP            NODE
-            web-1          1/1     Running   0          5s      10.244.1.5    n1
-            db             0/1     Pending   0          3m12s   <none>        <none>
-            coredns-7f9c   1/1     Running   0          2d      10.244.2.17   n2
+            NAME           READY   STATUS    RESTARTS   AGE     IP            NODE     BANDWIDTH
+            web-1          1/1     Running   0          5s      10.244.1.5    n1       <none>
+            db             0/1     Pending   0          3m12s   <none>        <none>   <none>
+            coredns-7f9c   1/1     Running   0          2d      10.244.2.17   n2       <none>
 
             """, Print(Pods, "Pod", OutputFormat.Wide));
+    }
+
+    [Fact]
+    public void Pods_wide_shows_the_bandwidth_limits_in_force()
+    {
+        var limited = Pod("default", "limited", TimeSpan.FromSeconds(5), "Running", ["10.244.1.6"], "n1");
+        limited.Metadata.Annotations = new() { ["kubernetes.io/ingress-bandwidth"] = "20M", ["ovn.kubernetes.io/egress_rate"] = "50", ["ovn.kubernetes.io/latency"] = "10" };
+        var bad = Pod("default", "bad", TimeSpan.FromSeconds(5));
+        bad.Metadata.Annotations = new() { ["kubernetes.io/egress-bandwidth"] = "500" };
+        var text = Print([limited, bad], "Pod", OutputFormat.Wide);
+        Assert.Contains("in:20M,out:50M,netem:not-enforced", text, StringComparison.Ordinal);
+        Assert.Contains("invalid:kubernetes.io/egress-bandwidth", text, StringComparison.Ordinal);
     }
 
     [Fact]

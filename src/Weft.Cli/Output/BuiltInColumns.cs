@@ -16,7 +16,44 @@ internal static class BuiltInColumns
         Column.Age,
         new("IP", (r, _) => new PodView(r).PodIPs.FirstOrDefault() ?? None, WideOnly: true),
         new("NODE", (r, _) => new PodView(r).NodeName ?? None, WideOnly: true),
+        new("BANDWIDTH", (r, _) => Bandwidth(r), WideOnly: true),
     ];
+
+    /// <summary>The limits the pod's annotations put in force ("in 20M out 50M"), or why they are not.</summary>
+    private static string Bandwidth(Resource pod)
+    {
+        Weft.Qos.QosIntent intent;
+        try
+        {
+            intent = Weft.Qos.QosAnnotations.Parse(pod.Metadata.Annotations);
+        }
+        catch (Weft.Qos.QosAnnotationException e)
+        {
+            return $"invalid:{e.Annotation}";
+        }
+        var parts = new List<string>();
+        if (intent.IngressBps is { } i)
+        {
+            parts.Add($"in:{Rate(i)}");
+        }
+        if (intent.EgressBps is { } o)
+        {
+            parts.Add($"out:{Rate(o)}");
+        }
+        if (intent.Netem is not null)
+        {
+            parts.Add("netem:not-enforced");
+        }
+        return parts.Count == 0 ? None : string.Join(",", parts);
+    }
+
+    private static string Rate(long bps) => bps switch
+    {
+        >= 1_000_000_000 when bps % 1_000_000_000 == 0 => $"{bps / 1_000_000_000}G",
+        >= 1_000_000 when bps % 1_000_000 == 0 => $"{bps / 1_000_000}M",
+        >= 1_000 when bps % 1_000 == 0 => $"{bps / 1_000}k",
+        _ => bps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     public static IReadOnlyList<Column> Node { get; } =
     [
