@@ -103,10 +103,12 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         }
         var args = CniArgs.Parse(req.Args);
         var request = new AllocationRequest(req.ContainerId!, req.IfName!, args.PodNamespace ?? "", args.PodName ?? "");
-        // Bandwidth annotations are checked before anything is taken, so a bad one leaves nothing to undo.
-        var shaping = qos is null || addresses is null ? Weft.Qos.QosIntent.None : QosController.Desired(await addresses.PodAsync(request.PodNamespace, request.PodName, ct));
+        // One read of the Pod serves addresses and bandwidth. Bandwidth annotations are checked before anything
+        // is taken, so a bad one leaves nothing to undo.
+        var pod = addresses is null ? null : await addresses.PodAsync(request.PodNamespace, request.PodName, ct);
+        var shaping = qos is null ? Weft.Qos.QosIntent.None : QosController.Desired(pod);
         var existing = ipam.Allocations.FirstOrDefault(a => a.ContainerId == request.ContainerId && a.IfName == request.IfName);
-        var (claimed, mac) = existing is null && addresses is not null ? await addresses.ClaimAsync(request.PodNamespace, request.PodName, ct) : (null, null);
+        var (claimed, mac) = existing is null && addresses is not null ? await addresses.ClaimAsync(pod, ct) : (null, null);
         Allocation alloc;
         try
         {

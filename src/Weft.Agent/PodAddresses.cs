@@ -19,17 +19,15 @@ internal sealed class PodAddresses(IResourceStore store, string nodeName, IpamCo
 
     /// <summary>What the pod's annotations ask for: claimed addresses (null: block addresses) and a MAC (null: the kernel's).</summary>
     /// <exception cref="AnnotationException">An annotation is malformed, or asks for what cannot be given.</exception>
-    public async Task<(IReadOnlyList<IPAddress>? Claimed, string? Mac)> ClaimAsync(string podNamespace, string podName, CancellationToken ct)
+    /// <param name="pod">The Pod object (<see cref="PodAsync"/>); null: block addresses.</param>
+    public async Task<(IReadOnlyList<IPAddress>? Claimed, string? Mac)> ClaimAsync(Resource? pod, CancellationToken ct)
     {
-        if (podNamespace.Length == 0 || podName.Length == 0)
-        {
-            return (null, null);
-        }
-        var pod = await GetAsync(pods, new ResourceKey("", "Pod", podNamespace, podName), ct);
         if (pod is null)
         {
             return (null, null);
         }
+        var podNamespace = pod.Metadata.Namespace ?? "default";
+        var podName = pod.Metadata.Name;
         var ns = await GetAsync(namespaces, new ResourceKey("", "Namespace", null, podNamespace), ct);
         var intent = IpAnnotations.Parse(pod.Metadata.Annotations, ns?.Metadata.Annotations);
         if (intent.Addresses.Count == 0 && intent.Candidates.Count == 0 && intent.Pools.Count == 0)
