@@ -75,7 +75,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
             await informer.StartAsync(ct);
         }
         var addresses = new PodAddresses(_store, options.NodeName, ipam.Config, _pods, _namespaces, _pools, _claims);
-        var qos = new QosController(_pods!, ipam, new PodShaping(_rtnl));
+        var qos = new QosController(_pods!, ipam, new PodShaping(_rtnl), _store, new QosAttachments(options.StateDir));
         qos.Start(ct);
         var handler = new CniHandler(ipam, pods, routes.PodMtu, options.NodeName, policy, addresses, qos);
         var housekeeper = new Housekeeper(options, ipam, pods, handler);

@@ -68,7 +68,7 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         }
         catch (Weft.Qos.QosAnnotationException e)
         {
-            return Fail(CniErrorCodes.InvalidNetworkConfig, "pod bandwidth annotation rejected", e.Message);
+            return Fail(CniErrorCodes.InvalidNetworkConfig, "pod bandwidth limit rejected", e.Message);
         }
         catch (DataplaneException e)
         {
@@ -106,7 +106,9 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         // One read of the Pod serves addresses and bandwidth. Bandwidth annotations are checked before anything
         // is taken, so a bad one leaves nothing to undo.
         var pod = addresses is null ? null : await addresses.PodAsync(request.PodNamespace, request.PodName, ct);
-        var shaping = qos is null ? Weft.Qos.QosIntent.None : QosController.Desired(pod);
+        // With a Pod object its annotations are the truth (the runtime's capability values came from them);
+        // without one, the capability is all there is.
+        var shaping = qos is null ? Weft.Qos.QosIntent.None : QosController.Desired(pod, pod is null ? RuntimeBandwidth(req) : Weft.Qos.QosIntent.None);
         var existing = ipam.Allocations.FirstOrDefault(a => a.ContainerId == request.ContainerId && a.IfName == request.IfName);
         var (claimed, mac) = existing is null && addresses is not null ? await addresses.ClaimAsync(pod, ct) : (null, null);
         Allocation alloc;
@@ -125,7 +127,7 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
             attached = pods.Attach(new PodAttachment(req.ContainerId!, req.IfName!, req.Netns!, alloc.Addresses, podMtu, mac));
             try
             {
-                qos?.Attach(req.ContainerId!, req.IfName!, req.Netns!, shaping);
+                qos?.Attach(new QosAttachment(req.ContainerId!, req.IfName!, req.Netns!, shaping), shaping);
             }
             catch
             {
@@ -214,6 +216,7 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
         foreach (var stale in ipam.Allocations.Where(a => !valid.Contains((a.ContainerId, a.IfName))).ToList())
         {
             pods.Detach(stale.ContainerId, stale.IfName);
+            qos?.Forget(stale.ContainerId, stale.IfName);
         }
         var released = await ipam.GarbageCollectAsync(valid, ct);
         if (released.Count > 0)
@@ -224,6 +227,13 @@ internal sealed class CniHandler(NodeAllocator ipam, PodNetwork pods, int podMtu
     }
 
     /// <summary>The canonical (1.1.0) result; the CNI binary converts it to the version the runtime asked for.</summary>
+    /// <summary>The CNI <c>bandwidth</c> capability, when the runtime passed one (the conflist declares it).</summary>
+    /// <exception cref="Weft.Qos.QosAnnotationException">A rate out of range; the field is named.</exception>
+    private static Weft.Qos.QosIntent RuntimeBandwidth(CniRequest req) =>
+        NetConf.TryParse(req.ConfigJson, out var conf, out _) && conf.RuntimeConfig?.Bandwidth is { } b
+            ? Weft.Qos.RuntimeBandwidth.ToIntent(b.IngressRate, b.IngressBurst, b.EgressRate, b.EgressBurst)
+            : Weft.Qos.QosIntent.None;
+
     private static JsonObject Result(AttachResult a, string netns, IReadOnlyList<IPAddress> addresses)
     {
         var ips = new JsonArray();

@@ -24,6 +24,8 @@ internal static class ConflistWriter
                 ["type"] = "weft-cni",
                 ["agentSocket"] = o.SocketPath,
                 ["delQueueDir"] = o.DelQueueDir,
+                // The runtime passes runtimeConfig.bandwidth; the Pod's annotations win when there is a Pod.
+                ["capabilities"] = new JsonObject { ["bandwidth"] = true },
             }),
         };
         var path = Path.Combine(o.CniConfDir, FileName);

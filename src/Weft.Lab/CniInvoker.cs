@@ -19,7 +19,8 @@ public sealed class CniInvocationException(int code, string msg, string? details
 /// </summary>
 public sealed class CniInvoker(NetNamespace nodeNs, string confDir, string cniPath)
 {
-    public sealed record Attachment(string ContainerId, string NetnsPath, string IfName, string Args);
+    /// <summary>One container interface; <paramref name="RuntimeConfig"/> holds capability values (e.g. <c>bandwidth</c>) offered to plugins.</summary>
+    public sealed record Attachment(string ContainerId, string NetnsPath, string IfName, string Args, JsonObject? RuntimeConfig = null);
 
     public string Add(Attachment a)
     {
@@ -27,7 +28,7 @@ public sealed class CniInvoker(NetNamespace nodeNs, string confDir, string cniPa
         JsonNode? prev = null;
         foreach (var p in plugins)
         {
-            var result = Exec("ADD", a, PluginConfig(list, p, prev));
+            var result = Exec("ADD", a, PluginConfig(list, p, prev, a.RuntimeConfig));
             prev = JsonNode.Parse(result);
         }
         return prev?.ToJsonString() ?? throw new CniInvocationException(999, "conflist has no plugins", confDir);
@@ -68,9 +69,22 @@ public sealed class CniInvoker(NetNamespace nodeNs, string confDir, string cniPa
         return (list, plugins);
     }
 
-    private static string PluginConfig(JsonObject list, JsonObject plugin, JsonNode? prevResult)
+    private static string PluginConfig(JsonObject list, JsonObject plugin, JsonNode? prevResult, JsonObject? runtimeConfig = null)
     {
         var conf = (JsonObject)plugin.DeepClone();
+        // As libcni: a plugin gets the capability values it declares in "capabilities", under runtimeConfig.
+        var offered = new JsonObject();
+        foreach (var (name, value) in runtimeConfig ?? [])
+        {
+            if (plugin["capabilities"]?[name]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+            {
+                offered[name] = value?.DeepClone();
+            }
+        }
+        if (offered.Count > 0)
+        {
+            conf["runtimeConfig"] = offered;
+        }
         conf["cniVersion"] = list["cniVersion"]?.DeepClone();
         conf["name"] = list["name"]?.DeepClone();
         if (prevResult is not null)

@@ -149,7 +149,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
         {
             rt.SetUp(rt.GetLink("lo")!.Index);
         }
-        var attachment = Attachment(record);
+        var attachment = Attachment(record) with { RuntimeConfig = RuntimeConfigOf(view) };
         using var nodeNs = NetNamespace.Open(NetNamespace.PathOf(paths.NodeNetns(record.Node)));
         var cni = new CniInvoker(nodeNs, paths.CniConfDir(record.Node), Path.GetDirectoryName(LabBinaries.Cni)!);
         string result;
@@ -214,6 +214,25 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
         r.ContainerId, NetNamespace.PathOf(r.NetnsName), r.IfName,
         $"IgnoreUnknown=1;K8S_POD_NAMESPACE={r.Namespace};K8S_POD_NAME={r.Name};K8S_POD_INFRA_CONTAINER_ID={r.ContainerId};K8S_POD_UID={r.Uid}");
 
+    /// <summary>
+    /// As containerd does: the Kubernetes bandwidth annotations become the CNI <c>bandwidth</c> capability, with
+    /// the burst it sends when none is set (2^32-1 bits). A value containerd could not parse is left out here,
+    /// so the plugin's own check of the annotation is what the lab shows.
+    /// </summary>
+    private static JsonObject? RuntimeConfigOf(PodView pod)
+    {
+        var bandwidth = new JsonObject();
+        foreach (var (annotation, field) in new[] { ("kubernetes.io/ingress-bandwidth", "ingress"), ("kubernetes.io/egress-bandwidth", "egress") })
+        {
+            if (pod.Annotations.TryGetValue(annotation, out var text) && Weft.Qos.Quantity.TryParse(text) is { } bps && bps <= ulong.MaxValue)
+            {
+                bandwidth[field + "Rate"] = (ulong)bps;
+                bandwidth[field + "Burst"] = (ulong)uint.MaxValue;
+            }
+        }
+        return bandwidth.Count == 0 ? null : new JsonObject { ["bandwidth"] = bandwidth };
+    }
+
     private async Task SetStatusAsync(Resource pod, string phase, IReadOnlyList<string> ips, string? message, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 5; attempt++)
@@ -230,7 +249,7 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
                 ["hostIP"] = LabSpec.NodeIPv4(nodeIndex).ToString(),
                 ["podIP"] = ips.FirstOrDefault(),
                 ["podIPs"] = new JsonArray([.. ips.Select(ip => (JsonNode)new JsonObject { ["ip"] = ip })]),
-                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = phase == "Running" ? "True" : "False" }),
+                ["conditions"] = Conditions(cur, phase),
             };
             if (message is not null)
             {
@@ -247,6 +266,13 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
             }
         }
     }
+
+    /// <summary>Ready as the phase says; condition types the kubelet does not own (the agent's) are kept, as the kubelet keeps them.</summary>
+    private static JsonArray Conditions(Resource pod, string phase) =>
+    [
+        new JsonObject { ["type"] = "Ready", ["status"] = phase == "Running" ? "True" : "False" },
+        .. (pod.Status?["conditions"] as JsonArray ?? []).Where(c => c?["type"]?.GetValue<string>() is not ("Ready" or null)).Select(c => c!.DeepClone()),
+    ];
 
     private async Task UpdateIgnoringConflictAsync(Resource obj, CancellationToken ct)
     {

@@ -18,13 +18,20 @@ public sealed record QosIntent(long? IngressBps, long? EgressBps, long? IngressB
     /// Enough for the shaper to keep the rate, small enough that a burst cannot run far above the limit
     /// (a large default burst is what makes some plugins' limits look broken in the first second).
     /// </summary>
-    public static long DefaultBurstBytes(long bitsPerSecond) => Math.Max(bitsPerSecond / 8 / 100, 2 * 1514);
+    public static long DefaultBurstBytes(long bitsPerSecond) => Math.Max(bitsPerSecond / 8 / 100, MinBurstBytes);
+
+    /// <summary>Two full-size Ethernet frames: a smaller bucket could never pass a full frame.</summary>
+    public const long MinBurstBytes = 2 * 1514;
 }
 
-/// <summary>A QoS annotation Weft cannot honour; the message names the annotation and the value.</summary>
+/// <summary>
+/// A QoS setting Weft cannot honour; the message names the annotation (or, for the CNI capability, the
+/// <c>runtimeConfig</c> field) and the value.
+/// </summary>
 public sealed class QosAnnotationException(string annotation, string value, string problem)
-    : Exception($"annotation {annotation}: '{value}' {problem}")
+    : Exception($"{(annotation.StartsWith("runtimeConfig.", StringComparison.Ordinal) ? "" : "annotation ")}{annotation}: '{value}' {problem}")
 {
+    /// <summary>The annotation key, or the <c>runtimeConfig.bandwidth.*</c> field.</summary>
     public string Annotation { get; } = annotation;
 
     public string Value { get; } = value;

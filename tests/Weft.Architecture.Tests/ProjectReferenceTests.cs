@@ -29,7 +29,7 @@ public class ProjectReferenceTests
         ["Weft.Cni"] = ["Weft.Core", "Weft.Agent.Contract"],
         // The lab builds virtual nodes out of namespaces: it uses the kernel modules directly, never the product dataplane.
         ["Weft.Lab"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Linux.Interop", "Weft.Linux.Netlink",
-            "Weft.Linux.Netns", "Weft.Agent.Contract"],
+            "Weft.Linux.Netns", "Weft.Agent.Contract", "Weft.Qos"],
         ["Weft.Cli"] = ["Weft.Core", "Weft.Model", "Weft.Store", "Weft.Store.Etcd", "Weft.Lab", "Weft.Agent.Contract", "Weft.Linux.Netns", "Weft.Linux.Nftables", "Weft.Policy", "Weft.Ipam", "Weft.Qos"],
     };
 

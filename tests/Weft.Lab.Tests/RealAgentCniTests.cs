@@ -257,6 +257,36 @@ public sealed class RealAgentCniTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_bandwidth_capability_limits_a_pod_without_a_pod_object_and_a_bad_rate_fails_naming_the_field()
+    {
+        // The burst is containerd's "unset" value; Weft uses its own small default instead of 512 MiB.
+        const string capability = ",\"capabilities\":{\"bandwidth\":true},\"runtimeConfig\":{\"bandwidth\":"
+            + "{\"ingressRate\":30000000,\"ingressBurst\":4294967295,\"egressRate\":7000000,\"egressBurst\":4294967295}}";
+        var netns = NewPodNetns();
+        var id = NewId();
+        Assert.Equal(0, Cni("ADD", id, netns, Config("1.0.0", capability), podNamespace: "cni-capability").Exit);
+        using (var rt = _node.Run(RtNetlink.Open))
+        {
+            var veth = rt.GetLink(Weft.Dataplane.KernelOwnership.HostVethName(id, "eth0"))!;
+            var tbf = Assert.Single(rt.ListQdiscs(veth.Index), q => q.IsRoot);
+            Assert.Equal(("tbf", 30_000_000UL), (tbf.Kind, tbf.RateBitsPerSecond));
+        }
+        using (var pod = NetNamespace.Open(netns))
+        using (var rt = pod.Run(RtNetlink.Open))
+        {
+            var tbf = Assert.Single(rt.ListQdiscs(rt.GetLink("eth0")!.Index), q => q.IsRoot);
+            Assert.Equal(("tbf", 7_000_000UL), (tbf.Kind, tbf.RateBitsPerSecond));
+        }
+        Assert.Equal(0, Cni("DEL", id, netns, Config("1.0.0", capability)).Exit);
+
+        var bad = Cni("ADD", NewId(), netns, Config("1.0.0", capability.Replace("30000000", "500", StringComparison.Ordinal)), podNamespace: "cni-capability");
+        Assert.Equal(7, bad.Json["code"]!.GetValue<int>());
+        Assert.Contains("runtimeConfig.bandwidth.ingressRate", bad.Json["details"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AssertCleanAsync("after the capability pods");
+        NetNamespace.Delete(Path.GetFileName(netns));
+    }
+
+    [Fact]
     public async Task Bad_input_fails_with_the_right_code_and_leaves_nothing_behind()
     {
         var netns = NewPodNetns();

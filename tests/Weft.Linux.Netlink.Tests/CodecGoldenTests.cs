@@ -137,6 +137,92 @@ public class CodecGoldenTests
     }
 
     [Fact]
+    public void RootNetemPutsTheStructBeforeItsAttributes()
+    {
+        var options = new NetemOptions(DelayNs: 3_000_000, JitterNs: 1_000_000, LossPercent: 20, LimitPackets: 1000);
+        var bytes = Encode((ref w) => QdiscMessages.WriteNetem(ref w, 5, options, 0x00010000));
+
+        Assert.Equal(Hex("""
+            64000000 2400 0505 00000000 00000000   len 100, RTM_NEWQDISC, REQUEST|ACK|REPLACE|CREATE
+            00 00 0000 05000000                    tcmsg: ifindex 5
+            00000100 ffffffff 00000000             handle 1:, parent root
+            0a00 0100 6e6574656d00 0000            TCA_KIND "netem"
+            3400 0200                              TCA_OPTIONS (52): no nest flag, a struct comes first
+              00000000                             tc_netem_qopt.latency 0 (sent in ns below)
+              e8030000                             limit 1000 packets
+              33333333                             loss 20 % of UINT32_MAX
+              00000000 00000000                    gap, duplicate
+              00000000                             jitter 0 (sent in ns below)
+              0c00 0a00 c0c62d0000000000           TCA_NETEM_LATENCY64 3 000 000 ns
+              0c00 0b00 40420f0000000000           TCA_NETEM_JITTER64 1 000 000 ns
+            """), bytes);
+    }
+
+    [Theory]
+    [InlineData(0, 0u)]
+    [InlineData(100, uint.MaxValue)]
+    [InlineData(50, 0x80000000u)]
+    public void NetemLossIsAProbabilityOfUInt32Max(double percent, uint expected) =>
+        Assert.Equal(expected, QdiscMessages.LossProbability(percent));
+
+    [Fact]
+    public void ChildTbfUnderClassOneOne()
+    {
+        var bytes = Encode((ref w) => QdiscMessages.WriteTbf(ref w, 5, 20_000_000, 25_000, 250_000, parent: 0x00010001, handle: 0x000A0000));
+
+        Assert.Equal(Hex("""
+            60000000 2400 0505 00000000 00000000   len 96, RTM_NEWQDISC, REQUEST|ACK|REPLACE|CREATE
+            00 00 0000 05000000                    tcmsg: ifindex 5
+            00000a00 01000100 00000000             handle 10:, parent 1:1
+            0800 0100 74626600                     TCA_KIND "tbf"
+            3400 0200                              TCA_OPTIONS (52)
+              2800 0100                            TCA_TBF_PARMS (tc_tbf_qopt)
+                00 01 0000 0000 0000 a0252600      rate: Ethernet, 2 500 000 bytes/s
+                00000000 00000000 00000000         peakrate: none
+                90d00300 00000000 00000000         limit 250 000 bytes, buffer and mtu 0
+              0800 0600 a8610000                   TCA_TBF_BURST 25 000 bytes
+            """), bytes);
+    }
+
+    [Fact]
+    public void NetemDumpReportsItsDelayFromTheAttributesAfterTheStruct()
+    {
+        byte[] qopt = [.. U32(30), .. U32(1000), .. U32(0), .. U32(0), .. U32(0), .. U32(0)];
+        var netem = ParseQdisc(Message(TcConstants.RTM_NEWQDISC, 2, 1, TcMsgBytes(4, 0x00010000, 0xFFFFFFFF),
+            Attr(1, Str("netem")),
+            Attr(2, [.. qopt, .. Attr(10, BitConverter.GetBytes(3_000_000L)), .. Attr(11, BitConverter.GetBytes(0L))])));
+
+        Assert.Equal(new QdiscInfo(4, "netem", 0x00010000, 0xFFFFFFFF, RateBitsPerSecond: null, DelayNs: 3_000_000), netem);
+    }
+
+    [Fact]
+    public void TbfDumpReportsItsRateInBitsPerSecondAndPrefersRate64()
+    {
+        byte[] Parms(uint bytesPerSecond) => [0, 1, 0, 0, 0, 0, 0, 0, .. U32(bytesPerSecond), .. new byte[12], .. U32(250_000), .. U32(0), .. U32(0)];
+        var small = ParseQdisc(Message(TcConstants.RTM_NEWQDISC, 2, 1, TcMsgBytes(4, 0x000A0000, 0x00010001),
+            Attr(1, Str("tbf")),
+            Nest(2, Attr(1, Parms(2_500_000)), Attr(6, U32(25_000)))));
+        var large = ParseQdisc(Message(TcConstants.RTM_NEWQDISC, 2, 1, TcMsgBytes(4, 0x80010000, 0xFFFFFFFF),
+            Attr(1, Str("tbf")),
+            Nest(2, Attr(1, Parms(uint.MaxValue)), Attr(4, BitConverter.GetBytes(5_000_000_000UL)))));
+
+        Assert.Equal((20_000_000UL, (long?)null, false), (small.RateBitsPerSecond, small.DelayNs, small.IsRoot));
+        Assert.Equal(40_000_000_000UL, large.RateBitsPerSecond);
+    }
+
+    private static byte[] TcMsgBytes(int ifIndex, uint handle, uint parent) => [0, 0, 0, 0, .. I32(ifIndex), .. U32(handle), .. U32(parent), .. U32(0)];
+
+    private static QdiscInfo ParseQdisc(byte[] datagram)
+    {
+        foreach (var message in new NetlinkMessageReader(datagram))
+        {
+            return QdiscMessages.Parse(message)!;
+        }
+
+        throw new InvalidOperationException("no message in the datagram");
+    }
+
+    [Fact]
     public void WriterRejectsOverflow()
     {
         Assert.Throws<InvalidOperationException>(() =>

@@ -73,13 +73,27 @@ public sealed class PrinterTests
     [Fact]
     public void Pods_wide_shows_the_bandwidth_limits_in_force()
     {
+        // What the agent reports wins; before it has, the annotations' ask is shown with a "?".
         var limited = Pod("default", "limited", TimeSpan.FromSeconds(5), "Running", ["10.244.1.6"], "n1");
         limited.Metadata.Annotations = new() { ["kubernetes.io/ingress-bandwidth"] = "20M", ["ovn.kubernetes.io/egress_rate"] = "50", ["ovn.kubernetes.io/latency"] = "10" };
+        limited.Status!["conditions"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            [{"type":"Ready","status":"True"},{"type":"weft.dev/Bandwidth","status":"False","reason":"NetemNotSupported",
+              "message":"in:20M,out:50M,netem:not-enforced; latency/jitter/loss not enforced: no netem"}]
+            """);
+        var edited = Pod("default", "edited", TimeSpan.FromSeconds(5), "Running", ["10.244.1.7"], "n1");
+        edited.Metadata.Annotations = new() { ["kubernetes.io/ingress-bandwidth"] = "oops" };
+        edited.Status!["conditions"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            [{"type":"weft.dev/Bandwidth","status":"False","reason":"InvalidAnnotation","message":"in:10M; annotation kubernetes.io/ingress-bandwidth: 'oops' ..."}]
+            """);
+        var pending = Pod("default", "pending", TimeSpan.FromSeconds(5));
+        pending.Metadata.Annotations = new() { ["ovn.kubernetes.io/egress_rate"] = "1", ["ovn.kubernetes.io/loss"] = "20" };
         var bad = Pod("default", "bad", TimeSpan.FromSeconds(5));
         bad.Metadata.Annotations = new() { ["kubernetes.io/egress-bandwidth"] = "500" };
-        var text = Print([limited, bad], "Pod", OutputFormat.Wide);
-        Assert.Contains("in:20M,out:50M,netem:not-enforced", text, StringComparison.Ordinal);
-        Assert.Contains("invalid:kubernetes.io/egress-bandwidth", text, StringComparison.Ordinal);
+        var text = Print([limited, edited, pending, bad], "Pod", OutputFormat.Wide);
+        Assert.Contains(" in:20M,out:50M,netem:not-enforced\n", text, StringComparison.Ordinal);
+        Assert.Contains(" in:10M,edit-rejected\n", text, StringComparison.Ordinal);
+        Assert.Contains(" out:1M,netem:loss=20%?\n", text, StringComparison.Ordinal);
+        Assert.Contains(" invalid:kubernetes.io/egress-bandwidth\n", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,41 +19,31 @@ internal static class BuiltInColumns
         new("BANDWIDTH", (r, _) => Bandwidth(r), WideOnly: true),
     ];
 
-    /// <summary>The limits the pod's annotations put in force ("in 20M out 50M"), or why they are not.</summary>
+    /// <summary>
+    /// What the node agent reports in force (its <c>weft.dev/Bandwidth</c> condition: "in:20M,out:50M", or
+    /// "netem:not-enforced"); before the agent has reported, what the annotations ask, marked with "?".
+    /// </summary>
     private static string Bandwidth(Resource pod)
     {
-        Weft.Qos.QosIntent intent;
+        var condition = (pod.Status?["conditions"] as System.Text.Json.Nodes.JsonArray)?
+            .FirstOrDefault(c => c?["type"]?.GetValue<string>() == "weft.dev/Bandwidth");
+        if (condition?["message"]?.GetValue<string>() is { } reported)
+        {
+            // The message is "summary; why", the summary alone fits a column.
+            var cut = reported.IndexOf(';', StringComparison.Ordinal);
+            var summary = cut < 0 ? reported : reported[..cut];
+            return condition["reason"]?.GetValue<string>() == "InvalidAnnotation" ? summary + ",edit-rejected" : summary;
+        }
         try
         {
-            intent = Weft.Qos.QosAnnotations.Parse(pod.Metadata.Annotations);
+            var intent = Weft.Qos.QosAnnotations.Parse(pod.Metadata.Annotations);
+            return intent.IsEmpty ? None : Weft.Qos.QosText.Summary(intent) + "?";
         }
         catch (Weft.Qos.QosAnnotationException e)
         {
             return $"invalid:{e.Annotation}";
         }
-        var parts = new List<string>();
-        if (intent.IngressBps is { } i)
-        {
-            parts.Add($"in:{Rate(i)}");
-        }
-        if (intent.EgressBps is { } o)
-        {
-            parts.Add($"out:{Rate(o)}");
-        }
-        if (intent.Netem is not null)
-        {
-            parts.Add("netem:not-enforced");
-        }
-        return parts.Count == 0 ? None : string.Join(",", parts);
     }
-
-    private static string Rate(long bps) => bps switch
-    {
-        >= 1_000_000_000 when bps % 1_000_000_000 == 0 => $"{bps / 1_000_000_000}G",
-        >= 1_000_000 when bps % 1_000_000 == 0 => $"{bps / 1_000_000}M",
-        >= 1_000 when bps % 1_000 == 0 => $"{bps / 1_000}k",
-        _ => bps.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     public static IReadOnlyList<Column> Node { get; } =
     [

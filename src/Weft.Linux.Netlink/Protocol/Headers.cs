@@ -110,3 +110,18 @@ internal struct TcTbfQopt
     public uint Buffer;
     public uint Mtu;
 }
+
+/// <summary>
+/// struct tc_netem_qopt (24 bytes): the fixed head of netem's TCA_OPTIONS, before its attributes. Latency and
+/// jitter here are in psched ticks and capped at 32 bits, so Weft leaves them 0 and sends the 64-bit ns attributes.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TcNetemQopt
+{
+    public uint Latency;
+    public uint Limit;
+    public uint Loss;
+    public uint Gap;
+    public uint Duplicate;
+    public uint Jitter;
+}

@@ -14,6 +14,9 @@ internal static class TcConstants
     public const ushort TCA_TBF_RATE64 = 4;
     public const ushort TCA_TBF_BURST = 6;
 
+    public const ushort TCA_NETEM_LATENCY64 = 10;
+    public const ushort TCA_NETEM_JITTER64 = 11;
+
     public const uint TC_H_ROOT = 0xFFFFFFFF;
     public const byte TC_LINKLAYER_ETHERNET = 1;
 }
