@@ -134,7 +134,8 @@ public sealed class PolicyEvaluator(ClusterSnapshot cluster, PolicySet policies)
 
     private bool Matches(PolicyRule rule, PodInfo subject, Endpoint remote, Endpoint destination, Connection connection) =>
         rule.Peers.Any(p => _match.Peer(p, subject, remote))
-        && (rule.Ports.Count == 0 || rule.Ports.Any(p => PeerMatcher.Port(p, destination, connection)));
+        && (rule.Ports.Count == 0 || rule.Ports.Any(p => PeerMatcher.Port(p, destination, connection)))
+        && !rule.NotPorts.Any(p => PeerMatcher.Port(p, destination, connection));
 
     private static DirectionVerdict Self(Direction direction, Endpoint local) =>
         new(direction, local, Outcome.Allow, Reason.SelfTraffic, [], [], []);

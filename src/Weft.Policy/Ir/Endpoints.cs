@@ -29,3 +29,12 @@ public sealed record PodSubject(Selector Pods, NamespaceScope Namespaces) : Subj
 {
     public override string ToString() => $"pods [{Pods}] in {Namespaces}";
 }
+
+/// <summary>
+/// Namespaces that agree (<see cref="Same"/>) or disagree with the subject's namespace on every one of
+/// <see cref="Keys"/> (ANP and Antrea sameLabels / notSameLabels).
+/// </summary>
+public sealed record NamespacesSharingLabels(IReadOnlyList<string> Keys, bool Same) : NamespaceScope
+{
+    public override string ToString() => $"namespaces with {(Same ? "the same" : "different")} {string.Join(",", Keys)} as the subject's";
+}

@@ -71,3 +71,12 @@ public sealed record FqdnPeer(string Pattern, FqdnFlavor Flavor) : Peer
 {
     public override string ToString() => $"fqdn {Pattern}";
 }
+
+/// <summary>
+/// Whatever <see cref="Inner"/> does not match, external addresses included (Calico notNets and notSelector:
+/// a negated peer also matches endpoints Weft does not manage).
+/// </summary>
+public sealed record NotPeer(Peer Inner) : Peer
+{
+    public override string ToString() => $"not ({Inner})";
+}

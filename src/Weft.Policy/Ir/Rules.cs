@@ -38,6 +38,9 @@ public sealed record PolicyRule(
 
     public IReadOnlyList<L7Matcher> L7 { get; init; } = [];
 
+    /// <summary>Connections matching any of these are not matched by the rule (Calico notPorts, notProtocol, notICMP).</summary>
+    public IReadOnlyList<PortMatch> NotPorts { get; init; } = [];
+
     /// <summary>Deterministic order between policies at the same PolicyOrder: namespace/name.</summary>
     public string TieBreak => $"{Id.Policy.Namespace}/{Id.Policy.Name}";
 }
@@ -54,9 +57,15 @@ public sealed record PolicySet(IReadOnlyList<PolicyRule> Rules, IReadOnlyList<Is
 {
     public static PolicySet Empty { get; } = new([], []);
 
+    /// <summary>
+    /// What a valid policy asks that Weft does not enforce yet (e.g. Cilium L7 rules), each naming the object
+    /// and field. Shown to the user; never silently dropped.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public static PolicySet Combine(IEnumerable<PolicySet> sets)
     {
         var list = sets.ToList();
-        return new([.. list.SelectMany(s => s.Rules)], [.. list.SelectMany(s => s.Isolations)]);
+        return new([.. list.SelectMany(s => s.Rules)], [.. list.SelectMany(s => s.Isolations)]) { Warnings = [.. list.SelectMany(s => s.Warnings)] };
     }
 }

@@ -56,3 +56,64 @@ public sealed record NotSelector(Selector Inner) : Selector
 
     public override string ToString() => $"!({Inner})";
 }
+
+/// <summary>The operators of Calico's selector language that a Kubernetes label selector lacks.</summary>
+public enum LabelOperator
+{
+    /// <summary><c>k == "v"</c>: present and equal.</summary>
+    Equals,
+
+    /// <summary><c>k != "v"</c>: true when absent (Calico).</summary>
+    NotEquals,
+
+    /// <summary><c>k in {"a","b"}</c>: present and one of the values.</summary>
+    In,
+
+    /// <summary><c>k not in {"a","b"}</c>: true when absent.</summary>
+    NotIn,
+
+    /// <summary><c>has(k)</c>.</summary>
+    Exists,
+
+    /// <summary><c>!has(k)</c>.</summary>
+    NotExists,
+
+    /// <summary><c>k contains "s"</c>: present and the value contains the text.</summary>
+    Contains,
+
+    /// <summary><c>k starts with "s"</c>.</summary>
+    StartsWith,
+
+    /// <summary><c>k ends with "s"</c>.</summary>
+    EndsWith,
+}
+
+/// <summary>One label test (Calico expressions; also usable for any dialect's equality tests).</summary>
+public sealed record LabelExpression(string Key, LabelOperator Operator, IReadOnlyList<string> Values) : Selector
+{
+    public override bool Matches(IReadOnlyDictionary<string, string> labels)
+    {
+        var present = labels.TryGetValue(Key, out var value);
+        return Operator switch
+        {
+            LabelOperator.Equals => present && value == Values[0],
+            LabelOperator.NotEquals => !present || value != Values[0],
+            LabelOperator.In => present && Values.Contains(value!),
+            LabelOperator.NotIn => !present || !Values.Contains(value!),
+            LabelOperator.Exists => present,
+            LabelOperator.NotExists => !present,
+            LabelOperator.Contains => present && value!.Contains(Values[0], StringComparison.Ordinal),
+            LabelOperator.StartsWith => present && value!.StartsWith(Values[0], StringComparison.Ordinal),
+            LabelOperator.EndsWith => present && value!.EndsWith(Values[0], StringComparison.Ordinal),
+            _ => false,
+        };
+    }
+
+    public override string ToString() => Operator switch
+    {
+        LabelOperator.Exists => $"has({Key})",
+        LabelOperator.NotExists => $"!has({Key})",
+        LabelOperator.In or LabelOperator.NotIn => $"{Key} {(Operator == LabelOperator.In ? "in" : "not in")} {{{string.Join(",", Values.Select(v => $"'{v}'"))}}}",
+        _ => $"{Key} {Operator switch { LabelOperator.Equals => "==", LabelOperator.NotEquals => "!=", LabelOperator.Contains => "contains", LabelOperator.StartsWith => "starts with", _ => "ends with" }} '{Values[0]}'",
+    };
+}
