@@ -145,10 +145,26 @@ internal sealed class DropRecorder : IAsyncDisposable
         WriteNumber(json, "srcPort", r.SourcePort);
         WriteNumber(json, "dstPort", r.DestinationPort);
         WriteNumber(json, "icmpType", r.IcmpType);
-        // Only deny rules and the default deny log today; a logging-only action would add its own verdict.
-        json.WriteString("verdict", "Drop");
-        json.WriteString("rule", r.Prefix);
+        var (verdict, rule) = Split(r.Prefix);
+        json.WriteString("verdict", verdict);
+        json.WriteString("rule", rule);
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The policy chains prefix what they log with the action ("Reject: ", "Allow: ", "Log: "); drops carry no
+    /// prefix, so every earlier record still reads as a drop.
+    /// </summary>
+    internal static (string Verdict, string? Rule) Split(string? prefix)
+    {
+        foreach (var action in new[] { "Reject", "Allow", "Log", "Pass" })
+        {
+            if (prefix is not null && prefix.StartsWith(action + ": ", StringComparison.Ordinal))
+            {
+                return (action, prefix[(action.Length + 2)..]);
+            }
+        }
+        return ("Drop", prefix);
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, int? value)

@@ -43,7 +43,7 @@ public static class PolicyCompiler
         var known = table.AddSet(KnownVeths, "ifname");
         var selection = new Selection(cluster);
         var matches = new RuleMatches(table, selection, memo);
-        var rules = policies.Rules.Where(r => r.Action is RuleAction.Allow or RuleAction.Deny or RuleAction.Reject).OrderBy(r => r, LadderOrder.Instance).ToList();
+        var rules = policies.Rules.OrderBy(r => r, LadderOrder.Instance).ToList();
         var ladders = new NamespaceLadders(rules, policies.Isolations);
 
         foreach (var local in localPods.OrderBy(p => p.HostVeth, StringComparer.Ordinal))
@@ -61,11 +61,12 @@ public static class PolicyCompiler
             {
                 var chain = table.AddChain(NftNames.Make(direction == Direction.Egress ? "eg" : "in", pod.Namespace, pod.Name));
                 var (ladder, isolations) = ladders.For(pod.Namespace);
-                PodChain.Fill(chain, direction, pod, ladder, isolations, selection, matches);
+                PodChain.Fill(table, chain, direction, pod, ladder, isolations, selection, matches);
                 (direction == Direction.Egress ? egress : ingress).Add(quoted, $"jump {chain.Name}");
             }
         }
 
+        table.AddChain(PodChain.ToIngress).Add($"oifname vmap @{IngressMap}").Add("accept");
         var vxlan = $"\"{KernelOwnership.VxlanDevice}\"";
         var prefix = $"\"{KernelOwnership.InterfacePrefix}*\"";
         table.AddChain(ForwardChain, new NftBaseChain("filter", "forward", 0))

@@ -34,7 +34,7 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         var peer = rule.Peers[pi];
         if (port?.NamedPort is not { } name)
         {
-            var l4 = L4(port, null);
+            var l4 = L4(port, null) is { } positive ? Excluding(positive, port, rule.NotPorts) : null;
             return l4 is null ? [] : Addresses(rule, pi, peer, subject).Select(a => Join(a, l4));
         }
         if (rule.Direction == Direction.Ingress)
@@ -66,15 +66,74 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         PodPeer p => PodSets(rule, pi, p, subject),
         NodePeer n => AddressSets(rule, pi, "", selection.NodeAddresses(n), null),
         IpBlockPeer b => [IpBlock(rule, pi, b)],
-        // TODO: entities other than All and FQDN peers match nothing until the dataplane learns them.
+        EntityPeer e => EntityLines(rule, e.Entity),
+        NotPeer { Inner: PodPeer p } => PodSets(rule, pi, p, subject).Select(line => line.Replace(" @", " != @", StringComparison.Ordinal)),
+        NotPeer { Inner: IpBlockPeer { Except.Count: 0 } b } => [IpBlock(rule, pi, b).Replace(" @", " != @", StringComparison.Ordinal)],
+        // FQDN peers need DNS answers, and other negations have no single-rule form yet: they match nothing.
         _ => [],
     };
+
+    /// <summary>
+    /// Reserved identities from the snapshot: "cluster" is every pod and node address, "world" everything else,
+    /// host and remote-node the node addresses. The others (kube-apiserver, health, ...) match nothing yet.
+    /// </summary>
+    private IEnumerable<string> EntityLines(PolicyRule rule, Entity entity)
+    {
+        var cluster = selection.ClusterAddresses();
+        IEnumerable<string> Lines(string tag, IEnumerable<IPAddress> addresses, bool negate, bool v4 = true, bool v6 = true)
+        {
+            foreach (var v in new[] { false, true }.Where(v => v ? v6 : v4))
+            {
+                var name = NftNames.Make("entity", tag, v ? "v6" : "v4");
+                if (!table.Sets.ContainsKey(name))
+                {
+                    Fill(table.AddSet(name, v ? "ipv6_addr" : "ipv4_addr"), [.. addresses], v);
+                }
+                yield return $"{Family(v)} {Field(rule)} {(negate ? "!= " : "")}@{name}";
+            }
+        }
+        return entity switch
+        {
+            Entity.Cluster => Lines("cluster", cluster, negate: false),
+            Entity.World => Lines("cluster", cluster, negate: true),
+            Entity.WorldV4 => Lines("cluster", cluster, negate: true, v6: false),
+            Entity.WorldV6 => Lines("cluster", cluster, negate: true, v4: false),
+            Entity.Host or Entity.RemoteNode => Lines("nodes", selection.NodeAddresses(new NodePeer(Selector.All)), negate: false),
+            _ => [],
+        };
+    }
+
+    /// <summary>
+    /// The rule's exclusions (Calico notProtocol, notPorts) added to one positive match: a protocol exclusion
+    /// anywhere, a port exclusion where the positive match names the same protocol. Other exclusions have no
+    /// single-rule form; such a match is dropped (null), so the rule matches less rather than more.
+    /// </summary>
+    private static string? Excluding(string positive, PortMatch? port, IReadOnlyList<PortMatch> notPorts)
+    {
+        var text = positive;
+        foreach (var n in notPorts)
+        {
+            if (n.Ports is null && n.NamedPort is null && n.Icmp is null && n.Protocol is L4Protocol.Tcp or L4Protocol.Udp or L4Protocol.Sctp)
+            {
+                text = Join(text, $"meta l4proto != {Protocols.Name(n.Protocol).ToLowerInvariant()}");
+            }
+            else if (n.Ports is { } r && n.NamedPort is null && port is not null && port.Protocol == n.Protocol)
+            {
+                text = Join(text, $"th dport != {r}");
+            }
+            else
+            {
+                return null;
+            }
+        }
+        return text;
+    }
 
     /// <summary>One IPv4 and one IPv6 line, even for empty sets, so a pod joining later is only a set-element add.</summary>
     /// <summary>A pod peer's sets, reused from the memo when the peer and the pods of every namespace it covers are unchanged.</summary>
     private IEnumerable<string> PodSets(PolicyRule rule, int pi, PodPeer peer, PodInfo subject)
     {
-        var perSubject = peer.Namespaces is SameNamespaceAsSubject ? subject : null;
+        var perSubject = peer.Namespaces is SameNamespaceAsSubject or NamespacesSharingLabels ? subject : null;
         var lines = new List<string>(2);
         object[]? inputs = null;
         List<IPAddress>? all = null;

@@ -34,8 +34,13 @@ internal sealed class Selection(ClusterSnapshot cluster)
         InNamespace n => [n.Name],
         SameNamespaceAsSubject => [subjectNamespace],
         NamespacesMatching m => Matching(m.Selector),
+        NamespacesSharingLabels s => cluster.NamespaceNames.Where(ns => InScope(s, ns, subjectNamespace)),
         _ => [],
     };
+
+    /// <summary>Every pod and node address of the cluster (the "cluster" entity; "world" is the rest).</summary>
+    public IEnumerable<System.Net.IPAddress> ClusterAddresses() =>
+        cluster.Pods.SelectMany(p => p.Addresses).Concat(cluster.Nodes.SelectMany(n => n.Addresses)).Distinct();
 
     /// <summary>Namespaces a selector matches; policies repeat the same selector text, so each is evaluated once.</summary>
     private List<string> Matching(Selector selector)
@@ -53,6 +58,7 @@ internal sealed class Selection(ClusterSnapshot cluster)
         InNamespace n => n.Name == candidate,
         NamespacesMatching m => m.Selector.Matches(cluster.Namespace(candidate).Labels),
         SameNamespaceAsSubject => candidate == subjectNamespace,
+        NamespacesSharingLabels s => s.Admits(cluster.Namespace(candidate).Labels, cluster.Namespace(subjectNamespace).Labels),
         _ => false,
     };
 }

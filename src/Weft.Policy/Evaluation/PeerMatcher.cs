@@ -56,16 +56,9 @@ internal sealed class PeerMatcher(ClusterSnapshot cluster)
         InNamespace n => n.Name == candidate,
         NamespacesMatching m => m.Selector.Matches(cluster.Namespace(candidate).Labels),
         SameNamespaceAsSubject => candidate == subjectNamespace,
-        NamespacesSharingLabels s => SharesLabels(s, cluster.Namespace(candidate).Labels, cluster.Namespace(subjectNamespace).Labels),
+        NamespacesSharingLabels s => s.Admits(cluster.Namespace(candidate).Labels, cluster.Namespace(subjectNamespace).Labels),
         _ => false,
     };
-
-    /// <summary>sameLabels: every key present in both with equal values; notSameLabels: some key differs (or is missing on one side).</summary>
-    internal static bool SharesLabels(NamespacesSharingLabels scope, IReadOnlyDictionary<string, string> candidate, IReadOnlyDictionary<string, string> subject)
-    {
-        var same = scope.Keys.All(k => candidate.TryGetValue(k, out var a) && subject.TryGetValue(k, out var b) && a == b);
-        return scope.Same ? same : !same;
-    }
 
     private bool IsNode(Endpoint e) => e.Address is { } a && cluster.Nodes.Any(n => n.Addresses.Contains(a));
 

@@ -36,5 +36,12 @@ public sealed record PodSubject(Selector Pods, NamespaceScope Namespaces) : Subj
 /// </summary>
 public sealed record NamespacesSharingLabels(IReadOnlyList<string> Keys, bool Same) : NamespaceScope
 {
+    /// <summary>Same: every key present on both with equal values; not same: the opposite.</summary>
+    public bool Admits(IReadOnlyDictionary<string, string> candidate, IReadOnlyDictionary<string, string> subject)
+    {
+        var same = Keys.All(k => candidate.TryGetValue(k, out var a) && subject.TryGetValue(k, out var b) && a == b);
+        return Same ? same : !same;
+    }
+
     public override string ToString() => $"namespaces with {(Same ? "the same" : "different")} {string.Join(",", Keys)} as the subject's";
 }
