@@ -16,7 +16,7 @@ namespace Weft.Agent;
 /// CNI conflist is written last, so the runtime sends no ADD before the agent can serve it.
 ///
 ///   store ──▶ informers (Node, IPBlock) ──▶ RouteController ──▶ NodeRoutes (netlink)
-///     │    ──▶ informers (NetworkPolicy, Pod, Namespace) ──▶ PolicyController ──▶ nft (table inet weft)
+///     │    ──▶ informers (policies of every dialect, tiers/groups, Pod, Namespace) ──▶ PolicyController ──▶ nft (table inet weft)
 ///     ▲
 ///     └── NodeAllocator (blocks) ◀── CniHandler ◀── CniServer ◀── weft-cni (unix socket)
 ///                                        └──▶ PodNetwork (netlink)
@@ -29,7 +29,8 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
     private Informer? _blocks;
     private Informer? _claims;
     private List<Informer> _pools = [];
-    private Informer? _policies;
+    private List<Informer> _policies = [];
+    private List<Informer> _policyContext = [];
     private Informer? _pods;
     private Informer? _namespaces;
     private CniServer? _server;
@@ -94,13 +95,17 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
     /// <summary>Policy needs every pod and namespace of the cluster, not just this node's, to resolve selectors.</summary>
     private async Task<PolicyController> StartPolicyAsync(NodeAllocator ipam, CancellationToken ct)
     {
-        _policies = new Informer(_store!, PolicyController.NetworkPolicy, log: Log.Warn);
+        _policies = [.. Weft.Policy.PolicyDialects.PolicyTypes.Select(t => new Informer(_store!, t, log: Log.Warn))];
+        _policyContext = [.. Weft.Policy.PolicyDialects.ContextTypes.Select(t => new Informer(_store!, t, log: Log.Warn))];
         _pods = new Informer(_store!, ResourceType.Pod, log: Log.Warn);
         _namespaces = new Informer(_store!, ResourceType.Namespace, log: Log.Warn);
-        await _policies.StartAsync(ct);
+        foreach (var informer in _policies.Concat(_policyContext))
+        {
+            await informer.StartAsync(ct);
+        }
         await _pods.StartAsync(ct);
         await _namespaces.StartAsync(ct);
-        return new PolicyController(_policies, _pods, _namespaces, ipam, new PolicyDataplane(), _store!);
+        return new PolicyController(_policies, _policyContext, _pods, _namespaces, ipam, new PolicyDataplane(), _store!);
     }
 
     /// <summary>
@@ -187,7 +192,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         {
             await _nodes.DisposeAsync();
         }
-        foreach (var informer in new[] { _blocks, _claims, _policies, _pods, _namespaces }.Concat(_pools))
+        foreach (var informer in new[] { _blocks, _claims, _pods, _namespaces }.Concat(_pools).Concat(_policies).Concat(_policyContext))
         {
             if (informer is not null)
             {

@@ -22,10 +22,9 @@ namespace Weft.Agent;
 /// then enforced as a pod with no labels in its namespace, so namespace-wide policies (default deny) still
 /// apply, until a Pod object appears.
 /// </remarks>
-internal sealed class PolicyController(Informer policies, Informer pods, Informer namespaces, NodeAllocator ipam, PolicyDataplane dataplane, IResourceStore store)
+internal sealed class PolicyController(IReadOnlyList<Informer> policies, IReadOnlyList<Informer> context, Informer pods, Informer namespaces,
+    NodeAllocator ipam, PolicyDataplane dataplane, IResourceStore store)
 {
-    public static readonly ResourceType NetworkPolicy = new("networking.k8s.io", "NetworkPolicy");
-
     private static readonly TimeSpan FullResyncInterval = TimeSpan.FromMinutes(2);
 
     private readonly SemaphoreSlim _signal = new(0, 1);
@@ -38,7 +37,10 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
 
     public void Start(CancellationToken ct)
     {
-        policies.Changed += Kick;
+        foreach (var informer in policies.Concat(context))
+        {
+            informer.Changed += Kick;
+        }
         pods.Changed += Kick;
         namespaces.Changed += Kick;
         _ = Task.Run(() => LoopAsync(ct), CancellationToken.None);
@@ -101,13 +103,22 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var local = LocalPods();
         var podObjects = pods.Items;
-        var (compiled, rejected) = _compiler.Compile(policies.Items, namespaces.Items, podObjects, local, StandIns(podObjects, local));
+        var policyObjects = policies.SelectMany(i => i.Items).ToList();
+        var (compiled, rejected) = _compiler.Compile(policyObjects, namespaces.Items, podObjects, local, StandIns(podObjects, local),
+            context.SelectMany(i => i.Items));
         foreach (var bad in rejected)
         {
             // Report each version of a bad object once; it is skipped whole until it is fixed.
             if (_reported.Add($"{bad.Policy.Key}@{bad.Policy.Metadata.ResourceVersion}"))
             {
                 Log.Warn($"policy: skipping {bad.Policy.Key}: {bad.Error.Message}");
+            }
+        }
+        foreach (var (policy, warning) in _compiler.Warnings)
+        {
+            if (_reported.Add($"{policy.Key}@{policy.Metadata.ResourceVersion}:{warning}"))
+            {
+                Log.Warn($"policy: {policy.Key}: {warning}");
             }
         }
         var applied = await dataplane.ApplyAsync(compiled, ct);
@@ -121,7 +132,7 @@ internal sealed class PolicyController(Informer policies, Informer pods, Informe
         if (applied != ApplyKind.None)
         {
             var ms = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.Info($"policy: applied {policies.Items.Count} policy object(s) for {compiled.DispatchedVeths.Count} local pod(s) ({applied.ToString().ToLowerInvariant()}) in {ms:F1} ms");
+            Log.Info($"policy: applied {policyObjects.Count} policy object(s) for {compiled.DispatchedVeths.Count} local pod(s) ({applied.ToString().ToLowerInvariant()}) in {ms:F1} ms");
         }
     }
 

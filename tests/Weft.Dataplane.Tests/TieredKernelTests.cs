@@ -23,8 +23,8 @@ public class TieredKernelTests
 
     private static PolicyRule Rule(Tier tier, int index, RuleAction action, int port, PassTarget pass = PassTarget.NextTier, bool log = false) =>
         new(new RuleId(Admin, Direction.Ingress, index), tier, 1, action,
-            new PodSubject(new LabelExpression("pod", LabelOperator.Equals, ["b"]), new InNamespace("x")),
-            [new PodPeer(new LabelExpression("pod", LabelOperator.Equals, ["a"]), new InNamespace("x"))],
+            new PodSubject(new LabelExpression("pod", SelectorOperator.Equals, ["b"]), new InNamespace("x")),
+            [new PodPeer(new LabelExpression("pod", SelectorOperator.Equals, ["a"]), new InNamespace("x"))],
             [new PortMatch(L4Protocol.Tcp, new PortRange(port, port))])
         { PassTarget = pass, Log = log };
 

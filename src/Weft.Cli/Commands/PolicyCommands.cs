@@ -2,9 +2,9 @@ using System.Text.Json;
 using Weft.Cli.Output;
 using Weft.Lab;
 using Weft.Model;
+using Weft.Policy;
 using Weft.Policy.Evaluation;
 using Weft.Policy.Ir;
-using Weft.Policy.Kubernetes;
 
 namespace Weft.Cli.Commands;
 
@@ -128,7 +128,7 @@ internal static class PolicyCommands
         {
             throw new ValidationException(errors);
         }
-        var policies = NetworkPolicies.CompileAll(objects.Where(NetworkPolicies.Is));
+        var policies = PolicyDialects.CompileAll(objects);
         return new PolicyEvaluator(ClusterSnapshot.FromResources(objects), policies);
     }
 

@@ -5,8 +5,8 @@ using Weft.Lab;
 using Weft.Linux.Netns;
 using Weft.Linux.Nftables;
 using Weft.Model;
+using Weft.Policy;
 using Weft.Policy.Evaluation;
-using Weft.Policy.Kubernetes;
 using Weft.Store;
 
 namespace Weft.Cli.Commands;
@@ -14,19 +14,32 @@ namespace Weft.Cli.Commands;
 /// <summary>What `weft policy …` reads from a running lab: its store (pods, namespaces, policies) and each node's nft table.</summary>
 internal static class PolicyLabSource
 {
-    private static readonly ResourceType NetworkPolicy = new("networking.k8s.io", "NetworkPolicy");
-
-    /// <summary>The evaluator over the lab's current namespaces, pods (IPs from status.podIPs) and NetworkPolicies.</summary>
+    /// <summary>
+    /// The evaluator over the lab's current namespaces, nodes, pods (IPs from status.podIPs) and policies of every
+    /// dialect. Invalid policies are left out, as the agents leave them out of the kernel.
+    /// </summary>
     public static async Task<PolicyEvaluator> EvaluatorAsync(string lab, CancellationToken ct)
     {
         await using var store = ResourceCommands.Open(lab);
         var objects = new List<Resource>();
-        foreach (var type in new[] { ResourceType.Namespace, ResourceType.Pod, NetworkPolicy })
+        foreach (var type in new[] { ResourceType.Namespace, ResourceType.Node, ResourceType.Pod }.Concat(PolicyDialects.PolicyTypes).Concat(PolicyDialects.ContextTypes))
         {
             objects.AddRange((await store.ListAsync(type, null, ct)).Items);
         }
-        var policies = NetworkPolicies.CompileAll(objects.Where(NetworkPolicies.Is));
-        return new PolicyEvaluator(ClusterSnapshot.FromResources(objects), policies);
+        var context = new PolicyContext(objects.Where(PolicyDialects.IsContext));
+        var sets = new List<Weft.Policy.Ir.PolicySet>();
+        foreach (var policy in objects.Where(PolicyDialects.IsPolicy))
+        {
+            try
+            {
+                sets.Add(PolicyDialects.Compile(policy, context));
+            }
+            catch (ValidationException)
+            {
+                // The agents skip it whole; so does the evaluator.
+            }
+        }
+        return new PolicyEvaluator(ClusterSnapshot.FromResources(objects), Weft.Policy.Ir.PolicySet.Combine(sets));
     }
 
     /// <summary>The lab's pods by address, to print "ns/pod" instead of an IP.</summary>

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using Weft.Model;
+using Weft.Policy;
 using Weft.Policy.Evaluation;
 using Weft.Policy.Ir;
-using Weft.Policy.Kubernetes;
 
 namespace Weft.Dataplane.Policy;
 
@@ -20,20 +20,29 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
     private readonly ConditionalWeakTable<Resource, object> _policies = new();
     private readonly SnapshotBuilder _snapshots = new();
     private readonly CompileMemo _memo = new();
+    private PolicyContext _context = PolicyContext.Empty;
+    private string _contextKey = "";
 
-    /// <summary>Compiles <paramref name="policies"/> (NetworkPolicy objects) for <paramref name="localPods"/>; invalid policies are left out whole and returned.</summary>
+    /// <summary>What the policies of the last compile ask that is not enforced yet, per policy (e.g. L7 parts).</summary>
+    public IReadOnlyList<(Resource Policy, string Warning)> Warnings { get; private set; } = [];
+
+    /// <summary>Compiles <paramref name="policies"/> (of any dialect) for <paramref name="localPods"/>; invalid policies are left out whole and returned.</summary>
     /// <param name="extraPods">Pods known without a Pod object (see the agent's policy controller).</param>
+    /// <param name="context">Objects policies refer to (tiers, groups); when they change, every policy is compiled again.</param>
     public (CompiledPolicy Compiled, IReadOnlyList<RejectedPolicy> Rejected) Compile(IEnumerable<Resource> policies, IEnumerable<Resource> namespaces,
-        IEnumerable<Resource> pods, IReadOnlyCollection<LocalPod> localPods, IEnumerable<PodInfo>? extraPods = null)
+        IEnumerable<Resource> pods, IReadOnlyCollection<LocalPod> localPods, IEnumerable<PodInfo>? extraPods = null, IEnumerable<Resource>? context = null)
     {
+        UseContext([.. context ?? []]);
         var sets = new List<PolicySet>();
         var rejected = new List<RejectedPolicy>();
+        var warnings = new List<(Resource, string)>();
         foreach (var policy in policies)
         {
             switch (_policies.GetValue(policy, CompileOne))
             {
                 case PolicySet set:
                     sets.Add(set);
+                    warnings.AddRange(set.Warnings.Select(w => (policy, w)));
                     break;
                 case ValidationException error:
                     rejected.Add(new RejectedPolicy(policy, error));
@@ -42,15 +51,28 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
                     break;
             }
         }
+        Warnings = warnings;
         var snapshot = _snapshots.Build(namespaces, pods, extraPods);
         return (PolicyCompiler.Compile(PolicySet.Combine(sets), snapshot, localPods, tableName, _memo), rejected);
     }
 
-    private static object CompileOne(Resource policy)
+    private void UseContext(List<Resource> objects)
+    {
+        var key = string.Join(";", objects.Select(o => $"{o.Key}@{o.Metadata.ResourceVersion}").Order(StringComparer.Ordinal));
+        if (key != _contextKey)
+        {
+            // A tier or group changed: policies naming it compile differently, and we do not track which do.
+            _contextKey = key;
+            _context = new PolicyContext(objects);
+            _policies.Clear();
+        }
+    }
+
+    private object CompileOne(Resource policy)
     {
         try
         {
-            return NetworkPolicies.Compile(policy);
+            return PolicyDialects.Compile(policy, _context);
         }
         catch (ValidationException e)
         {

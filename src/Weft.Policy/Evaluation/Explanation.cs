@@ -53,7 +53,28 @@ public static class Explanation
         {
             text.Append($"  logged by rule {rule.Id.Key}\n");
         }
+        // The walk is worth showing once more than one tier took part or a rule passed or logged.
+        if (d.Steps.Select(s => s.Tier).Distinct().Count() > 1 || d.Steps.Any(s => s.Kind is StepKind.Passed or StepKind.Logged))
+        {
+            text.Append("  ladder:\n");
+            foreach (var step in d.Steps)
+            {
+                text.Append($"    {Band(step.Tier)} tier \"{step.Tier.Name}\": {Step(step)}\n");
+            }
+        }
     }
+
+    private static string Band(Tier tier) => tier.Band.ToString().ToLowerInvariant();
+
+    private static string Step(LadderStep step) => step.Kind switch
+    {
+        StepKind.Decided => $"{step.Rule!.Action.ToString().ToLowerInvariant()} by {step.Rule.Id.Key}",
+        StepKind.Passed => $"pass by {step.Rule!.Id.Key} to {(step.Rule.PassTarget == PassTarget.EndOfBand ? "the next band" : "the next tier")}",
+        StepKind.Logged => $"logged by {step.Rule!.Id.Key}, going on",
+        StepKind.TierDefault => "no rule matched: the tier's default denies (isolation)",
+        StepKind.Skipped => "skipped (passed to the next band)",
+        _ => "no rule matched, going on",
+    };
 
     private static string Word(Outcome outcome) => outcome switch
     {

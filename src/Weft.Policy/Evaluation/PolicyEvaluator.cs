@@ -78,12 +78,14 @@ public sealed class PolicyEvaluator(ClusterSnapshot cluster, PolicySet policies)
         var isolations = Policies.Isolations.Where(i => i.Direction == direction && _match.Subject(i.Subject, pod)).ToList();
         List<PolicyRef> selecting = [.. isolations.Select(i => i.Policy).Concat(rules.Select(r => r.Id.Policy)).Distinct()];
         var logged = new List<PolicyRule>();
+        var steps = new List<LadderStep>();
         var tiers = rules.Select(r => r.Tier).Concat(isolations.Select(i => i.Tier)).Distinct().Order(RuleOrder.Tiers).ToList();
         Band? skipBand = null;
         foreach (var tier in tiers)
         {
             if (tier.Band == skipBand)
             {
+                steps.Add(new LadderStep(tier, StepKind.Skipped));
                 continue;
             }
             var passed = false;
@@ -100,10 +102,12 @@ public sealed class PolicyEvaluator(ClusterSnapshot cluster, PolicySet policies)
                 }
                 if (rule.Action == RuleAction.Log)
                 {
+                    steps.Add(new LadderStep(tier, StepKind.Logged, rule));
                     continue;
                 }
                 if (rule.Action == RuleAction.Pass)
                 {
+                    steps.Add(new LadderStep(tier, StepKind.Passed, rule));
                     skipBand = rule.PassTarget == PassTarget.EndOfBand ? tier.Band : null;
                     passed = true;
                     break;
@@ -118,18 +122,25 @@ public sealed class PolicyEvaluator(ClusterSnapshot cluster, PolicySet policies)
                     RuleAction.Reject => Outcome.Reject,
                     _ => Outcome.Deny,
                 };
-                return new DirectionVerdict(direction, local, outcome, Reason.RuleMatched, deciding, selecting, logged);
+                steps.Add(new LadderStep(tier, StepKind.Decided, rule));
+                return new DirectionVerdict(direction, local, outcome, Reason.RuleMatched, deciding, selecting, logged) { Steps = steps };
             }
             if (!passed && tier.Default == TierDefault.Deny && isolations.Any(i => i.Tier == tier))
             {
+                steps.Add(new LadderStep(tier, StepKind.TierDefault));
                 return new DirectionVerdict(direction, local, Outcome.Deny, Reason.IsolatedNoRuleMatched, [], selecting, logged)
                 {
                     DefaultOf = tier,
+                    Steps = steps,
                 };
+            }
+            if (!passed)
+            {
+                steps.Add(new LadderStep(tier, StepKind.NoMatch));
             }
         }
         var reason = selecting.Count == 0 ? Reason.NotIsolated : Reason.EndOfLadder;
-        return new DirectionVerdict(direction, local, Outcome.Allow, reason, [], selecting, logged);
+        return new DirectionVerdict(direction, local, Outcome.Allow, reason, [], selecting, logged) { Steps = steps };
     }
 
     private bool Matches(PolicyRule rule, PodInfo subject, Endpoint remote, Endpoint destination, Connection connection) =>

@@ -65,6 +65,9 @@ public sealed record DirectionVerdict(
     /// <summary>The tier whose default decided (for <see cref="Reason.IsolatedNoRuleMatched"/>).</summary>
     public Tier? DefaultOf { get; init; }
 
+    /// <summary>The walk down the ladder: each tier that applied, what matched in it, where a Pass went.</summary>
+    public IReadOnlyList<LadderStep> Steps { get; init; } = [];
+
     public bool Allowed => Outcome == Outcome.Allow;
 }
 
@@ -75,3 +78,28 @@ public sealed record Verdict(Endpoint From, Endpoint To, Connection Connection, 
 
     public Outcome Outcome => !Egress.Allowed ? Egress.Outcome : Ingress.Outcome;
 }
+
+/// <summary>What happened in one tier of the walk.</summary>
+public enum StepKind
+{
+    /// <summary>A rule matched and decided the direction.</summary>
+    Decided,
+
+    /// <summary>A rule matched and passed: to the next tier, or to the end of the band.</summary>
+    Passed,
+
+    /// <summary>A rule matched, logged, and evaluation went on.</summary>
+    Logged,
+
+    /// <summary>No rule of the tier matched; evaluation went on.</summary>
+    NoMatch,
+
+    /// <summary>No rule matched and the tier's default (isolation) decided.</summary>
+    TierDefault,
+
+    /// <summary>The tier was skipped: an earlier Pass went to the end of its band.</summary>
+    Skipped,
+}
+
+/// <summary>One step of the ladder walk.</summary>
+public sealed record LadderStep(Tier Tier, StepKind Kind, PolicyRule? Rule = null);

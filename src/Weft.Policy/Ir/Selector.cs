@@ -57,8 +57,8 @@ public sealed record NotSelector(Selector Inner) : Selector
     public override string ToString() => $"!({Inner})";
 }
 
-/// <summary>The operators of Calico's selector language that a Kubernetes label selector lacks.</summary>
-public enum LabelOperator
+/// <summary>The operators of Calico's selector language (a superset of a Kubernetes label selector's; not <c>Weft.Model.LabelOperator</c>).</summary>
+public enum SelectorOperator
 {
     /// <summary><c>k == "v"</c>: present and equal.</summary>
     Equals,
@@ -89,31 +89,31 @@ public enum LabelOperator
 }
 
 /// <summary>One label test (Calico expressions; also usable for any dialect's equality tests).</summary>
-public sealed record LabelExpression(string Key, LabelOperator Operator, IReadOnlyList<string> Values) : Selector
+public sealed record LabelExpression(string Key, SelectorOperator Operator, IReadOnlyList<string> Values) : Selector
 {
     public override bool Matches(IReadOnlyDictionary<string, string> labels)
     {
         var present = labels.TryGetValue(Key, out var value);
         return Operator switch
         {
-            LabelOperator.Equals => present && value == Values[0],
-            LabelOperator.NotEquals => !present || value != Values[0],
-            LabelOperator.In => present && Values.Contains(value!),
-            LabelOperator.NotIn => !present || !Values.Contains(value!),
-            LabelOperator.Exists => present,
-            LabelOperator.NotExists => !present,
-            LabelOperator.Contains => present && value!.Contains(Values[0], StringComparison.Ordinal),
-            LabelOperator.StartsWith => present && value!.StartsWith(Values[0], StringComparison.Ordinal),
-            LabelOperator.EndsWith => present && value!.EndsWith(Values[0], StringComparison.Ordinal),
+            SelectorOperator.Equals => present && value == Values[0],
+            SelectorOperator.NotEquals => !present || value != Values[0],
+            SelectorOperator.In => present && Values.Contains(value!),
+            SelectorOperator.NotIn => !present || !Values.Contains(value!),
+            SelectorOperator.Exists => present,
+            SelectorOperator.NotExists => !present,
+            SelectorOperator.Contains => present && value!.Contains(Values[0], StringComparison.Ordinal),
+            SelectorOperator.StartsWith => present && value!.StartsWith(Values[0], StringComparison.Ordinal),
+            SelectorOperator.EndsWith => present && value!.EndsWith(Values[0], StringComparison.Ordinal),
             _ => false,
         };
     }
 
     public override string ToString() => Operator switch
     {
-        LabelOperator.Exists => $"has({Key})",
-        LabelOperator.NotExists => $"!has({Key})",
-        LabelOperator.In or LabelOperator.NotIn => $"{Key} {(Operator == LabelOperator.In ? "in" : "not in")} {{{string.Join(",", Values.Select(v => $"'{v}'"))}}}",
-        _ => $"{Key} {Operator switch { LabelOperator.Equals => "==", LabelOperator.NotEquals => "!=", LabelOperator.Contains => "contains", LabelOperator.StartsWith => "starts with", _ => "ends with" }} '{Values[0]}'",
+        SelectorOperator.Exists => $"has({Key})",
+        SelectorOperator.NotExists => $"!has({Key})",
+        SelectorOperator.In or SelectorOperator.NotIn => $"{Key} {(Operator == SelectorOperator.In ? "in" : "not in")} {{{string.Join(",", Values.Select(v => $"'{v}'"))}}}",
+        _ => $"{Key} {Operator switch { SelectorOperator.Equals => "==", SelectorOperator.NotEquals => "!=", SelectorOperator.Contains => "contains", SelectorOperator.StartsWith => "starts with", _ => "ends with" }} '{Values[0]}'",
     };
 }
