@@ -18,7 +18,7 @@ public static class KindInfo
     {
         "Namespace" or "Node" or "IPBlock" or "ClusterNetwork" or "IPPool" or "ClusterNetworkPolicy" or "GlobalNetworkPolicy"
             or "CiliumClusterwideNetworkPolicy" or "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy"
-            or "Tier" or "ClusterGroup" => true,
+            or "Tier" or "ClusterGroup" or "CiliumCIDRGroup" => true,
         _ => false,
     };
 }

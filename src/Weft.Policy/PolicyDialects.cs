@@ -1,6 +1,7 @@
 using Weft.Model;
 using Weft.Policy.AdminNetwork;
 using Weft.Policy.Antrea;
+using Weft.Policy.Cilium;
 using Weft.Policy.Ir;
 using Weft.Policy.Kubernetes;
 
@@ -30,13 +31,16 @@ public static class PolicyDialects
         new(AntreaPolicies.Dialect,
             [new(AntreaPolicies.Group, AntreaPolicies.ClusterKind), new(AntreaPolicies.Group, AntreaPolicies.NamespacedKind)],
             AntreaPolicies.Is, AntreaPolicies.Validate, AntreaPolicies.Compile),
+        new(CiliumPolicies.Dialect,
+            [new("cilium.io", CiliumPolicies.NetworkPolicyKind), new("cilium.io", CiliumPolicies.ClusterwideKind)],
+            CiliumPolicies.Is, CiliumPolicies.Validate, CiliumPolicies.Compile),
     ];
 
     /// <summary>Objects policies refer to by name (tiers, groups); a change to one recompiles the policies.</summary>
     public static IReadOnlyList<ResourceType> ContextTypes { get; } =
     [
         new("crd.antrea.io", "Tier"), new("crd.antrea.io", "ClusterGroup"), new("crd.antrea.io", "Group"),
-        new("projectcalico.org", "Tier"),
+        new("projectcalico.org", "Tier"), new("cilium.io", "CiliumCIDRGroup"),
     ];
 
     public static IReadOnlyList<ResourceType> PolicyTypes { get; } = [.. FrontEnds.SelectMany(f => f.Types)];

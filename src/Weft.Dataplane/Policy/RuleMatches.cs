@@ -197,6 +197,10 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         var allow = SetName(rule, $"p{pi}", "cidr", null);
         Set(allow, type, NftSetFlags.Interval).Add(block.Cidr.ToString());
         var text = $"{Family(v6)} {Field(rule)} @{allow}";
+        if (block.OutsideClusterOnly)
+        {
+            text += " " + EntityLines(rule, Entity.World).First(l => l.StartsWith(Family(v6) + " ", StringComparison.Ordinal));
+        }
         // Interval sets reject overlapping elements: keep only excepts not inside another except.
         var excepts = block.Except.Where(e => !block.Except.Any(o => o != e && o.StrictlyContains(e))).Distinct().ToList();
         if (excepts.Count == 0)

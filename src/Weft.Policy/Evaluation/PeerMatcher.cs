@@ -17,7 +17,7 @@ internal sealed class PeerMatcher(ClusterSnapshot cluster)
     {
         AnyPeer => true,
         PodPeer p => remote.Pod is { HostNetwork: false } pod && p.Pods.Matches(pod.Labels) && Scope(p.Namespaces, pod.Namespace, subject.Namespace),
-        IpBlockPeer b => remote.Address is { } a && b.Matches(a),
+        IpBlockPeer b => remote.Address is { } a && b.Matches(a) && (!b.OutsideClusterOnly || (remote.Pod is null && !IsNode(remote))),
         NodePeer n => remote.Address is { } a && cluster.Nodes.Any(node => node.Addresses.Contains(a) && n.Nodes.Matches(node.Labels)),
         EntityPeer e => Entity(e.Entity, remote),
         NotPeer n => !Peer(n.Inner, subject, remote),

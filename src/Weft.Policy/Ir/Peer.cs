@@ -21,6 +21,12 @@ public sealed record PodPeer(Selector Pods, NamespaceScope Namespaces) : Peer
 /// </summary>
 public sealed record IpBlockPeer(Cidr Cidr, IReadOnlyList<Cidr> Except, bool MatchesClusterIPs = false) : Peer
 {
+    /// <summary>
+    /// Matches only addresses that are neither pods nor nodes (Cilium CIDR rules: cluster endpoints carry identities
+    /// and are never matched by CIDR).
+    /// </summary>
+    public bool OutsideClusterOnly { get; init; }
+
     public bool Matches(System.Net.IPAddress address) => Cidr.Contains(address) && !Except.Any(e => e.Contains(address));
 
     public override string ToString() => Except.Count == 0 ? $"ipBlock {Cidr}" : $"ipBlock {Cidr} except {string.Join(", ", Except)}";
