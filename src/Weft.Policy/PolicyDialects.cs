@@ -1,6 +1,7 @@
 using Weft.Model;
 using Weft.Policy.AdminNetwork;
 using Weft.Policy.Antrea;
+using Weft.Policy.Calico;
 using Weft.Policy.Cilium;
 using Weft.Policy.Ir;
 using Weft.Policy.Kubernetes;
@@ -34,6 +35,9 @@ public static class PolicyDialects
         new(CiliumPolicies.Dialect,
             [new("cilium.io", CiliumPolicies.NetworkPolicyKind), new("cilium.io", CiliumPolicies.ClusterwideKind)],
             CiliumPolicies.Is, CiliumPolicies.Validate, CiliumPolicies.Compile),
+        new(CalicoPolicies.Dialect,
+            [new("projectcalico.org", CalicoPolicies.NetworkPolicyKind), new("projectcalico.org", CalicoPolicies.GlobalNetworkPolicyKind)],
+            CalicoPolicies.Is, CalicoPolicies.Validate, CalicoPolicies.Compile),
     ];
 
     /// <summary>Objects policies refer to by name (tiers, groups); a change to one recompiles the policies.</summary>
