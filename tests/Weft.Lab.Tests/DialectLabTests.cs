@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Weft.Linux.Netns;
+using Weft.Model;
+using Xunit.Abstractions;
+
+namespace Weft.Lab.Tests;
+
+/// <summary>
+/// One lab holding policies of all five dialects at once: the seed article's two Antrea policies as written, an
+/// AdminNetworkPolicy with Deny and Pass, the BaselineAdminNetworkPolicy, a Kubernetes NetworkPolicy, a Calico
+/// GlobalNetworkPolicy and a Cilium deny. What `weft policy matrix` predicts is what real packets show, for TCP and
+/// UDP, and `weft policy explain` names what decided every denied cell. The seed's Reject answers a ping with ICMP
+/// "administratively prohibited" and the agent records it as a Reject of that policy.
+/// </summary>
+[Collection("lab")]
+public sealed class DialectLabTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private LabHandle _lab = null!;
+
+    private static readonly string[] Policies =
+    [
+        """
+        {"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"AdminNetworkPolicy","metadata":{"name":"ops-limits"},
+         "spec":{"priority":10,"subject":{"namespaces":{"matchLabels":{"env":"dev"}}},"ingress":[
+           {"name":"no-81-from-ops","action":"Deny","from":[{"namespaces":{"matchLabels":{"kubernetes.io/metadata.name":"ops"}}}],"ports":[{"portNumber":{"protocol":"TCP","port":81}}]},
+           {"name":"ops-to-developers","action":"Pass","from":[{"namespaces":{"matchLabels":{"kubernetes.io/metadata.name":"ops"}}}]}]}}
+        """,
+        """
+        {"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"BaselineAdminNetworkPolicy","metadata":{"name":"default"},
+         "spec":{"subject":{"namespaces":{"matchLabels":{"env":"dev"}}},"ingress":[
+           {"name":"deny-rest","action":"Deny","from":[{"namespaces":{}}]}]}}
+        """,
+        """
+        {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"web-from-prod","namespace":"dev"},
+         "spec":{"podSelector":{"matchLabels":{"app":"web"}},"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"env":"prod"}}}],"ports":[{"port":80}]}]}}
+        """,
+        """
+        {"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"db-no-servers"},
+         "spec":{"selector":"app == 'db'","types":["Ingress"],"ingress":[
+           {"action":"Deny","protocol":"TCP","source":{"selector":"role == 'server'"}},
+           {"action":"Allow","source":{"namespaceSelector":"env == 'prod'"}}]}}
+        """,
+        """
+        {"apiVersion":"cilium.io/v2","kind":"CiliumNetworkPolicy","metadata":{"name":"web-not-from-tool","namespace":"dev"},
+         "spec":{"endpointSelector":{"matchLabels":{"app":"web"}},"ingressDeny":[
+           {"fromEndpoints":[{"matchLabels":{"app":"tool","k8s:io.kubernetes.pod.namespace":"ops"}}],"toPorts":[{"ports":[{"port":"80","protocol":"TCP"}]}]}]}}
+        """,
+    ];
+
+    public async Task InitializeAsync()
+    {
+        _lab = await LabHandle.UpAsync(nodes: 2);
+        foreach (var (ns, env) in new[] { ("prod", "prod"), ("dev", "dev"), ("ops", "ops") })
+        {
+            await _lab.Store.CreateAsync(NamespaceView.Build(ns, new Dictionary<string, string> { ["env"] = env }));
+        }
+        await _lab.ApplyPodAsync("prod", "server", "node1", [80, 81], new() { ["role"] = "server" });
+        await _lab.ApplyPodAsync("prod", "client", "node2", [80, 81], new() { ["app"] = "client" });
+        await _lab.ApplyPodAsync("dev", "web", "node2", [80, 81], new() { ["app"] = "web" });
+        await _lab.ApplyPodAsync("dev", "db", "node1", [80, 81], new() { ["app"] = "db" });
+        await _lab.ApplyPodAsync("ops", "tool", "node1", [80, 81], new() { ["app"] = "tool" });
+        await _lab.WaitRunningAsync(5);
+    }
+
+    public Task DisposeAsync() => _lab.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Five_dialects_at_once_give_the_evaluators_matrix_in_the_kernel_and_every_denial_is_explained()
+    {
+        foreach (var seed in ManifestReader.Read(Path.Combine(AppContext.BaseDirectory, "seed", "antrea-policies.yaml")))
+        {
+            await _lab.Store.CreateAsync(seed);
+        }
+        foreach (var policy in Policies)
+        {
+            await _lab.Store.CreateAsync(ResourceJson.Parse(policy));
+        }
+
+        var denied = 0;
+        foreach (var (port, protocol) in new[] { (80, "TCP"), (81, "TCP"), (80, "UDP") })
+        {
+            var predicted = Matrix(Weft("policy", "matrix", "--port", $"{port}", "--protocol", protocol, "-o", "json"));
+            var probed = await UntilEqualAsync(predicted, port, protocol);
+            foreach (var (from, to) in predicted.Where(c => !c.Value).Select(c => c.Key))
+            {
+                var explain = Weft("policy", "explain", "--from", from, "--to", to, "--port", $"{port}", "--protocol", protocol);
+                Assert.True(explain.Contains(" by rule ", StringComparison.Ordinal) || explain.Contains("denied by isolation", StringComparison.Ordinal),
+                    $"{from} -> {to} {protocol}/{port} is denied but explain names no rule:\n{explain}");
+                denied++;
+            }
+            output.WriteLine($"{protocol}/{port}: {probed.Count(c => !c.Value)} of {probed.Count} cells denied, kernel = evaluator");
+        }
+        Assert.True(denied > 10, $"only {denied} denied cells: the policies hardly did anything");
+
+        // Cells each dialect decides, checked by name so a silent no-op of one front end cannot hide.
+        var tcp80 = Matrix(Weft("policy", "matrix", "--port", "80", "--protocol", "TCP", "-o", "json"));
+        Assert.True(tcp80[("prod/server", "dev/web")], "the NetworkPolicy lets prod reach web on 80");
+        Assert.False(tcp80[("prod/client", "dev/web")], "the seed's Drop stops every egress of app=client");
+        Assert.False(tcp80[("ops/tool", "dev/web")], "the Cilium deny, after the ANP passed ops on");
+        Assert.False(tcp80[("prod/server", "dev/db")], "the Calico deny of role=server");
+        Assert.Contains("cilium:CiliumNetworkPolicy/dev/web-not-from-tool", Weft("policy", "explain", "--from", "ops/tool", "--to", "dev/web", "--port", "80", "--protocol", "TCP"), StringComparison.Ordinal);
+        Assert.Contains("anp:AdminNetworkPolicy/ops-limits:ingress[0]", Weft("policy", "explain", "--from", "ops/tool", "--to", "dev/db", "--port", "81", "--protocol", "TCP"), StringComparison.Ordinal);
+
+        await PingIsRejectedAndRecordedAsync();
+    }
+
+    /// <summary>acnp-reject-ping-request: an echo request from a prod server gets ICMP admin-prohibited back, and a Reject record.</summary>
+    private async Task PingIsRejectedAndRecordedAsync()
+    {
+        var sandboxes = LabController.Sandboxes(_lab.Paths);
+        var web = sandboxes.Single(s => s.Name == "web").Ips[0];
+        using var server = NetNamespace.Open(NetNamespace.PathOf(sandboxes.Single(s => s.Name == "server").NetnsName));
+        using var ping = server.StartProcess(new ProcessStartInfo("ping", ["-c", "1", "-W", "2", web]) { RedirectStandardOutput = true, UseShellExecute = false });
+        var text = await ping.StandardOutput.ReadToEndAsync();
+        await ping.WaitForExitAsync();
+        output.WriteLine(text);
+        Assert.Contains("Packet filtered", text, StringComparison.Ordinal);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        JsonObject? record;
+        while ((record = JsonNode.Parse(Weft("policy", "drops", "-o", "json"))!.AsArray().OfType<JsonObject>()
+            .FirstOrDefault(r => (string?)r["verdict"] == "Reject" && ((string?)r["rule"] ?? "").Contains("acnp-reject-ping-request", StringComparison.Ordinal))) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no Reject record for the ping");
+            await Task.Delay(200);
+        }
+        output.WriteLine(record.ToJsonString());
+        Assert.Equal("prod/server", (string?)record["srcPod"]);
+    }
+
+    private async Task<Dictionary<(string, string), bool>> UntilEqualAsync(Dictionary<(string, string), bool> predicted, int port, string protocol)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var probed = Matrix(Weft("lab", "probe", "--port", $"{port}", "--protocol", protocol, "-o", "json"));
+            var diff = predicted.Where(c => probed.GetValueOrDefault(c.Key) != c.Value).Select(c => $"{c.Key.Item1}->{c.Key.Item2} predicted {c.Value}").ToList();
+            if (diff.Count == 0)
+            {
+                return probed;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"{protocol}/{port}: kernel and evaluator differ: {string.Join(", ", diff)}\n{_lab.LogTail()}");
+            await Task.Delay(500);
+        }
+    }
+
+    private static Dictionary<(string, string), bool> Matrix(string json) =>
+        JsonNode.Parse(json)!["matrix"]!.AsObject()
+            .SelectMany(row => row.Value!.AsObject().Select(cell => ((row.Key, cell.Key), (bool)cell.Value!)))
+            .ToDictionary(x => x.Item1, x => x.Item2);
+
+    /// <summary>Runs `dotnet weft.dll ARGS --lab NAME`; a non-zero exit fails the test with stderr.</summary>
+    private string Weft(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "weft.dll"), .. args, "--lab", _lab.Spec.Name])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"weft {string.Join(' ', args)} exited {p.ExitCode}: {err.Result}\n{_lab.LogTail()}");
+        return stdout;
+    }
+}
