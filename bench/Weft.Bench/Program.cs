@@ -28,4 +28,8 @@ if (what is "throughput" or "all")
 {
     await ThroughputBench.RunAsync(reps);
 }
+if (what is "bandwidth" or "all")
+{
+    await BandwidthBench.RunAsync(reps);
+}
 return 0;

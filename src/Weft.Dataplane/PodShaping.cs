@@ -91,6 +91,14 @@ public sealed class PodShaping(RtNetlink node)
             rtnl.DeleteRootQdisc(ifIndex);
             return;
         }
+        // A bucket changed in place keeps its queue, and a queued GSO packet larger than the new, smaller bucket
+        // can never leave: the link stalls. Lowering starts a fresh filter instead; the queue is lost, which TCP
+        // retransmits, and the connections go on.
+        if (rtnl.ListQdiscs(ifIndex).FirstOrDefault(q => q.IsRoot && q.Kind == "tbf") is { RateBitsPerSecond: { } current }
+            && (ulong)limit.BitsPerSecond < current)
+        {
+            rtnl.DeleteRootQdisc(ifIndex);
+        }
         rtnl.ReplaceTbf(ifIndex, (ulong)limit.BitsPerSecond, Burst(limit), limit.LimitBytes);
     }
 }

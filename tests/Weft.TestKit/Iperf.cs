@@ -23,3 +23,30 @@ public static class Iperf
             ?? throw new InvalidOperationException("iperf3 gave no result: " + json[..Math.Min(300, json.Length)]);
     }
 }
+
+/// <summary>iperf3 as the receiver sees it, interval by interval, while something else happens during the run.</summary>
+public static class IperfIntervals
+{
+    /// <summary>
+    /// Runs one TCP stream for <paramref name="seconds"/>; <paramref name="during"/> runs after <paramref name="after"/>.
+    /// Returns the receiver's intervals as (start s, end s, bit/s).
+    /// </summary>
+    public static IReadOnlyList<(double Start, double End, double Bps)> Run(NetNamespace client, NetNamespace server, string address,
+        int seconds, TimeSpan after, Action during, int port = 5401)
+    {
+        var p = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var srv = server.StartProcess(new ProcessStartInfo("iperf3", ["-s", "-1", "-p", p, "-i", "0.5", "-J"]) { RedirectStandardOutput = true, UseShellExecute = false });
+        var output = srv.StandardOutput.ReadToEndAsync();
+        Thread.Sleep(300);
+        using var cli = client.StartProcess(new ProcessStartInfo("iperf3", ["-c", address, "-p", p, "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        { RedirectStandardOutput = true, UseShellExecute = false });
+        Thread.Sleep(after);
+        during();
+        cli.StandardOutput.ReadToEnd();
+        cli.WaitForExit();
+        srv.WaitForExit(10_000);
+        var json = JsonNode.Parse(output.Result) ?? throw new InvalidOperationException("iperf3 server gave no result");
+        return [.. (json["intervals"] as JsonArray ?? []).Select(i => i!["sum"]!).Select(s =>
+            (s["start"]!.GetValue<double>(), s["end"]!.GetValue<double>(), s["bits_per_second"]!.GetValue<double>()))];
+    }
+}
