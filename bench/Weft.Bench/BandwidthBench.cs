@@ -28,7 +28,8 @@ internal static partial class BandwidthBench
 
     private sealed record Endpoint(NetNamespace Ns, string Ip);
 
-    public static async Task RunAsync(int reps)
+    /// <param name="liveOnly">Only the live-change part (`bandwidth-live`), which needs no peer.</param>
+    public static async Task RunAsync(int reps, bool liveOnly = false)
     {
         Console.WriteLine($"## Bandwidth limits (iperf3 TCP, 1 stream, {reps} rounds ABAB)");
         await using var lab = await BenchLab.UpAsync(1, "routed");
@@ -49,8 +50,11 @@ internal static partial class BandwidthBench
             var peerPar = peer.AddPod("par", null);
             Console.WriteLine($"pod MTU {mtu} on both sides. Weft node qdiscs:\n{Tc(lab.Paths.NodeNetns("node1"))}peer node qdiscs:\n{peer.DescribeQdiscs()}");
 
-            await AccuracyAsync(reps, weft, r => new Endpoint(peerPods[r].Ns, peerPods[r].Ip), new Endpoint(peerPar.Ns, peerPar.Ip));
-            await NeighbourAsync(reps, weft);
+            if (!liveOnly)
+            {
+                await AccuracyAsync(reps, weft, r => new Endpoint(peerPods[r].Ns, peerPods[r].Ip), new Endpoint(peerPar.Ns, peerPar.Ip));
+                await NeighbourAsync(reps, weft);
+            }
             await LiveChangeAsync(store, nodeRt, lab.Paths.NodeNetns("node1"), weft["live"], weft["par"], HostVeth(lab, "live"));
             Console.WriteLine("The peer cannot change a running pod's limit: CNI ADD is not re-run, an annotation change needs a new pod.");
         }

@@ -32,4 +32,8 @@ if (what is "bandwidth" or "all")
 {
     await BandwidthBench.RunAsync(reps);
 }
+if (what is "bandwidth-live")
+{
+    await BandwidthBench.RunAsync(0, liveOnly: true);
+}
 return 0;

@@ -105,7 +105,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         }
         await _pods.StartAsync(ct);
         await _namespaces.StartAsync(ct);
-        return new PolicyController(_policies, _policyContext, _pods, _namespaces, ipam, new PolicyDataplane(), _store!);
+        return new PolicyController(_policies, _policyContext, _pods, _namespaces, _nodes!, ipam, new PolicyDataplane(), _store!);
     }
 
     /// <summary>

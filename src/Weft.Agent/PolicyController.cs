@@ -23,7 +23,7 @@ namespace Weft.Agent;
 /// apply, until a Pod object appears.
 /// </remarks>
 internal sealed class PolicyController(IReadOnlyList<Informer> policies, IReadOnlyList<Informer> context, Informer pods, Informer namespaces,
-    NodeAllocator ipam, PolicyDataplane dataplane, IResourceStore store)
+    Informer nodes, NodeAllocator ipam, PolicyDataplane dataplane, IResourceStore store)
 {
     private static readonly TimeSpan FullResyncInterval = TimeSpan.FromMinutes(2);
 
@@ -42,6 +42,7 @@ internal sealed class PolicyController(IReadOnlyList<Informer> policies, IReadOn
             informer.Changed += Kick;
         }
         pods.Changed += Kick;
+        nodes.Changed += Kick;
         namespaces.Changed += Kick;
         _ = Task.Run(() => LoopAsync(ct), CancellationToken.None);
     }
@@ -105,7 +106,7 @@ internal sealed class PolicyController(IReadOnlyList<Informer> policies, IReadOn
         var podObjects = pods.Items;
         var policyObjects = policies.SelectMany(i => i.Items).ToList();
         var (compiled, rejected) = _compiler.Compile(policyObjects, namespaces.Items, podObjects, local, StandIns(podObjects, local),
-            context.SelectMany(i => i.Items));
+            context.SelectMany(i => i.Items), nodes.Items);
         foreach (var bad in rejected)
         {
             // Report each version of a bad object once; it is skipped whole until it is fixed.

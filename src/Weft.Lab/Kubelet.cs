@@ -13,12 +13,15 @@ namespace Weft.Lab;
 /// The lab's kubelet and scheduler in one: it binds unscheduled pods to nodes round-robin, and for each
 /// pod bound to a lab node it makes a sandbox (a network namespace with lo up), calls the CNI plugin
 /// exactly as a container runtime does, records the pod IPs in the pod's status and starts the pod's
-/// workload. A pod marked for deletion is torn down (CNI DEL, namespace removed) and then removed
-/// from the store. Level-triggered: every change re-runs one reconcile over all pods.
+/// workload. A hostNetwork pod gets no sandbox and no CNI call: its workload serves in the node's
+/// namespace and its IP is the node's. A pod marked for deletion is torn down (CNI DEL, namespace
+/// removed) and then removed from the store. Level-triggered: every change re-runs one reconcile over all pods.
 /// </summary>
 public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, Action<string> log) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Sandbox> _sandboxes = new();
+    // Host-network workloads live only in this process: after a restart the reconcile starts them again.
+    private readonly ConcurrentDictionary<string, Workload> _hostPods = new();
     private readonly ConcurrentDictionary<string, byte> _busy = new();
     private readonly ConcurrentDictionary<string, DateTime> _retryAfter = new();
     private readonly SemaphoreSlim _signal = new(0, 1);
@@ -88,14 +91,14 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
             {
                 Start(uid, () => BindAsync(pod, ct));
             }
-            else if (!_sandboxes.ContainsKey(uid) && spec.NodeNames.Contains(view.NodeName)
+            else if (!_sandboxes.ContainsKey(uid) && !_hostPods.ContainsKey(uid) && spec.NodeNames.Contains(view.NodeName)
                 && (!_retryAfter.TryGetValue(uid, out var t) || t <= DateTime.UtcNow))
             {
-                Start(uid, () => RunPodAsync(pod, ct));
+                Start(uid, () => view.HostNetwork ? RunHostPodAsync(pod, ct) : RunPodAsync(pod, ct));
             }
         }
         // Sandboxes whose pod vanished from the store without a graceful delete.
-        foreach (var uid in _sandboxes.Keys.Where(u => !pods.ContainsKey(u) && !_busy.ContainsKey(u)).ToList())
+        foreach (var uid in _sandboxes.Keys.Concat(_hostPods.Keys).Where(u => !pods.ContainsKey(u) && !_busy.ContainsKey(u)).ToList())
         {
             Start(uid, () => TeardownAsync(uid, null, ct));
         }
@@ -178,8 +181,40 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
         await SetStatusAsync(pod, "Running", ips, null, ct);
     }
 
+    /// <summary>As a container runtime does for hostNetwork: no sandbox, no CNI; a port already taken on the node fails the pod and is retried.</summary>
+    private async Task RunHostPodAsync(Resource pod, CancellationToken ct)
+    {
+        var view = new PodView(pod);
+        var uid = pod.Metadata.Uid!;
+        var ports = view.Containers.SelectMany(c => c.Ports).Select(p => p.ContainerPort).Distinct().ToList();
+        Workload workload;
+        using (var nodeNs = NetNamespace.Open(NetNamespace.PathOf(paths.NodeNetns(view.NodeName!))))
+        {
+            try
+            {
+                workload = new Workload(nodeNs, $"{view.Namespace}/{view.Name}", ports);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                _retryAfter[uid] = DateTime.UtcNow.AddSeconds(5);
+                log($"kubelet: {view.Namespace}/{view.Name}: hostNetwork ports {string.Join(",", ports)} on {view.NodeName}: {e.Message}");
+                await SetStatusAsync(pod, "Pending", [], $"HostPortInUse: {e.Message}", ct);
+                return;
+            }
+        }
+        _hostPods[uid] = workload;
+        _retryAfter.TryRemove(uid, out _);
+        var index = spec.NodeNames.ToList().IndexOf(view.NodeName!) + 1;
+        List<string> ips = [LabSpec.NodeIPv4(index).ToString(), .. spec.Ipv6PodCidr is null ? [] : new[] { LabSpec.NodeIPv6(index).ToString() }];
+        await SetStatusAsync(pod, "Running", ips, null, ct);
+    }
+
     private async Task TeardownAsync(string uid, Resource? pod, CancellationToken ct)
     {
+        if (_hostPods.TryRemove(uid, out var host))
+        {
+            host.Dispose();
+        }
         if (_sandboxes.TryRemove(uid, out var sb))
         {
             sb.Workload.Dispose();
@@ -304,9 +339,9 @@ public sealed class Kubelet(IResourceStore store, LabPaths paths, LabSpec spec, 
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var sb in _sandboxes.Values)
+        foreach (var workload in _sandboxes.Values.Select(s => s.Workload).Concat(_hostPods.Values))
         {
-            sb.Workload.Dispose();
+            workload.Dispose();
         }
         if (_pods is not null)
         {

@@ -20,18 +20,27 @@ public sealed class Workload : IDisposable
     public Workload(NetNamespace podNs, string podName, IEnumerable<int> ports)
     {
         _reply = Encoding.ASCII.GetBytes(podName + "\n");
-        foreach (var port in ports.Distinct())
+        try
         {
-            var tcp = podNs.CreateSocket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
-            Bind(tcp, port);
-            tcp.Listen(512);
-            _sockets.Add(tcp);
-            _ = Task.Run(() => AcceptLoopAsync(tcp));
+            foreach (var port in ports.Distinct())
+            {
+                var tcp = podNs.CreateSocket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+                _sockets.Add(tcp);
+                Bind(tcp, port);
+                tcp.Listen(512);
+                _ = Task.Run(() => AcceptLoopAsync(tcp));
 
-            var udp = podNs.CreateSocket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
-            Bind(udp, port);
-            _sockets.Add(udp);
-            _ = Task.Run(() => EchoLoopAsync(udp));
+                var udp = podNs.CreateSocket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+                _sockets.Add(udp);
+                Bind(udp, port);
+                _ = Task.Run(() => EchoLoopAsync(udp));
+            }
+        }
+        catch
+        {
+            // A port taken in a shared namespace (a hostNetwork pod): release the ports already bound.
+            Dispose();
+            throw;
         }
     }
 

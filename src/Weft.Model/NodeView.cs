@@ -31,6 +31,13 @@ public sealed class NodeView
         .OfType<IPAddress>()
         .ToList();
 
+    /// <summary>Every address of status.addresses that is an IP (InternalIP, ExternalIP, ...), as node peers match them.</summary>
+    public IReadOnlyList<IPAddress> IPs => JsonRead.Objects(Resource.Status?["addresses"])
+        .Select(a => IPAddress.TryParse(JsonRead.String(a["address"]), out var ip) ? ip : null)
+        .OfType<IPAddress>()
+        .Distinct()
+        .ToList();
+
     /// <summary>The first InternalIP, or null.</summary>
     public IPAddress? InternalIP => InternalIPs.FirstOrDefault();
 

@@ -14,6 +14,7 @@ internal static class Golden
         add chain inet weft in-x-a
         add chain inet weft in-x-b
         add chain inet weft weft-forward { type filter hook forward priority 0; policy accept; }
+        add chain inet weft weft-input { type filter hook input priority 0; policy accept; }
         add chain inet weft weft-to-ingress
         add element inet weft pod-egress { "weft00000000001" : jump eg-x-a, "weft00000000002" : jump eg-x-b }
         add element inet weft pod-ingress { "weft00000000001" : jump in-x-a, "weft00000000002" : jump in-x-b }
@@ -28,6 +29,9 @@ internal static class Golden
         add rule inet weft weft-forward oifname "weft*" oifname != "weft.vxlan" oifname != @pod-veths counter drop comment "unconfigured pod veth"
         add rule inet weft weft-forward iifname vmap @pod-egress
         add rule inet weft weft-forward oifname vmap @pod-ingress
+        add rule inet weft weft-input ct state established,related accept
+        add rule inet weft weft-input iifname "weft*" iifname != "weft.vxlan" iifname != @pod-veths counter drop comment "unconfigured pod veth"
+        add rule inet weft weft-input iifname vmap @pod-egress
         add rule inet weft weft-to-ingress oifname vmap @pod-ingress
         add rule inet weft weft-to-ingress accept
         """ + "\n";
@@ -43,6 +47,7 @@ internal static class Golden
         add chain inet weft in-x-a
         add chain inet weft in-x-b
         add chain inet weft weft-forward { type filter hook forward priority 0; policy accept; }
+        add chain inet weft weft-input { type filter hook input priority 0; policy accept; }
         add chain inet weft weft-to-ingress
         add element inet weft pod-egress { "weft00000000001" : jump eg-x-a, "weft00000000002" : jump eg-x-b }
         add element inet weft pod-ingress { "weft00000000001" : jump in-x-a, "weft00000000002" : jump in-x-b }
@@ -57,6 +62,9 @@ internal static class Golden
         add rule inet weft weft-forward oifname "weft*" oifname != "weft.vxlan" oifname != @pod-veths counter drop comment "unconfigured pod veth"
         add rule inet weft weft-forward iifname vmap @pod-egress
         add rule inet weft weft-forward oifname vmap @pod-ingress
+        add rule inet weft weft-input ct state established,related accept
+        add rule inet weft weft-input iifname "weft*" iifname != "weft.vxlan" iifname != @pod-veths counter drop comment "unconfigured pod veth"
+        add rule inet weft weft-input iifname vmap @pod-egress
         add rule inet weft weft-to-ingress oifname vmap @pod-ingress
         add rule inet weft weft-to-ingress accept
         """ + "\n";
@@ -80,6 +88,7 @@ internal static class Golden
         add chain inet weft in-x-a
         add chain inet weft in-x-b
         add chain inet weft weft-forward { type filter hook forward priority 0; policy accept; }
+        add chain inet weft weft-input { type filter hook input priority 0; policy accept; }
         add chain inet weft weft-to-ingress
         add element inet weft out-eg0-p0n0-80-tcp-v4-63e7e2 { 10.77.0.1 }
         add element inet weft out-eg0-p0n0-8080-tcp-v4-ce93d8 { 10.77.0.2 }
@@ -106,6 +115,9 @@ internal static class Golden
         add rule inet weft weft-forward oifname "weft*" oifname != "weft.vxlan" oifname != @pod-veths counter drop comment "unconfigured pod veth"
         add rule inet weft weft-forward iifname vmap @pod-egress
         add rule inet weft weft-forward oifname vmap @pod-ingress
+        add rule inet weft weft-input ct state established,related accept
+        add rule inet weft weft-input iifname "weft*" iifname != "weft.vxlan" iifname != @pod-veths counter drop comment "unconfigured pod veth"
+        add rule inet weft weft-input iifname vmap @pod-egress
         add rule inet weft weft-to-ingress oifname vmap @pod-ingress
         add rule inet weft weft-to-ingress accept
         """ + "\n";

@@ -100,6 +100,32 @@ public sealed class CliTests : IAsyncLifetime
             Assert.Equal(1, missing.Exit);
             Assert.Contains("namespaces \"nowhere\" not found", missing.Err);
 
+            // Each dialect's admission: an Antrea Pass in the baseline tier is refused with the field named, and
+            // nothing of the file is written; the seed's Cilium L7 policies are admitted with warnings.
+            File.WriteAllText(file, """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: admitted-first}
+                ---
+                apiVersion: crd.antrea.io/v1beta1
+                kind: ClusterNetworkPolicy
+                metadata: {name: pass-in-baseline}
+                spec:
+                  priority: 1
+                  tier: baseline
+                  appliedTo: [{podSelector: {}}]
+                  ingress: [{action: Pass, from: [{podSelector: {}}]}]
+                """);
+            var pass = Weft("apply", "-f", file);
+            Assert.Equal(1, pass.Exit);
+            Assert.Contains("pass-in-baseline", pass.Err);
+            Assert.Contains("spec.ingress[0].action", pass.Err);
+            Assert.DoesNotContain("admitted-first", Weft("get", "namespaces").Out);
+            var cilium = Weft("apply", "-f", Path.Combine(AppContext.BaseDirectory, "seed", "cilium-policies.yaml"));
+            Assert.True(cilium.Exit == 0, cilium.Err);
+            Assert.Contains("Warning: ", cilium.Err);
+            Assert.Contains("not enforced", cilium.Err);
+
             Assert.Contains("unknown flag", Weft("get", "pods", "--colour", "red").Err);
             Assert.Contains("No resources found", Weft("get", "pods").Err);
         }

@@ -22,6 +22,7 @@ internal static class ResourceCommands
         // Everything is checked before anything is written: a bad file changes nothing.
         objects.ForEach(Validate);
         await using var store = Open(lab);
+        await AdmitPoliciesAsync(store, objects, ct);
         foreach (var obj in objects)
         {
             if (obj.Kind == "Pod" && obj.Metadata.Namespace is { } ns
@@ -46,6 +47,35 @@ internal static class ResourceCommands
             obj.Metadata.Labels["kubernetes.io/metadata.name"] = obj.Metadata.Name;
         }
         Validation.Validate(obj);
+    }
+
+    /// <summary>
+    /// Each dialect's own admission: an invalid policy of any dialect stops the apply before anything is written,
+    /// with every error naming the object and field. What a valid policy asks that is not enforced yet (FQDN, L7)
+    /// is printed as a warning, as the API server returns warnings to kubectl.
+    /// </summary>
+    private static async Task AdmitPoliciesAsync(IResourceStore store, List<Resource> objects, CancellationToken ct)
+    {
+        var policies = objects.Where(Weft.Policy.PolicyDialects.IsPolicy).ToList();
+        if (policies.Count == 0)
+        {
+            return;
+        }
+        var known = new List<Resource>();
+        foreach (var type in Weft.Policy.PolicyDialects.ContextTypes)
+        {
+            known.AddRange((await store.ListAsync(type, null, ct)).Items.Where(o => !objects.Any(n => n.Key == o.Key)));
+        }
+        var context = new Weft.Policy.PolicyContext(known.Concat(objects.Where(Weft.Policy.PolicyDialects.IsContext)));
+        var errors = policies.SelectMany(p => Weft.Policy.PolicyDialects.Validate(p, context)).ToList();
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        foreach (var warning in policies.SelectMany(p => Weft.Policy.PolicyDialects.Compile(p, context).Warnings))
+        {
+            Console.Error.WriteLine($"Warning: {warning}");
+        }
     }
 
     private static async Task<string> ApplyOneAsync(IResourceStore store, Resource obj, CancellationToken ct)

@@ -20,6 +20,7 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
     private readonly ConditionalWeakTable<Resource, object> _policies = new();
     private readonly SnapshotBuilder _snapshots = new();
     private readonly CompileMemo _memo = new();
+    private readonly ConditionalWeakTable<Resource, NodeInfo> _nodes = new();
     private PolicyContext _context = PolicyContext.Empty;
     private string _contextKey = "";
 
@@ -29,8 +30,10 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
     /// <summary>Compiles <paramref name="policies"/> (of any dialect) for <paramref name="localPods"/>; invalid policies are left out whole and returned.</summary>
     /// <param name="extraPods">Pods known without a Pod object (see the agent's policy controller).</param>
     /// <param name="context">Objects policies refer to (tiers, groups); when they change, every policy is compiled again.</param>
+    /// <param name="nodes">Node objects, for node peers and the host and cluster entities.</param>
     public (CompiledPolicy Compiled, IReadOnlyList<RejectedPolicy> Rejected) Compile(IEnumerable<Resource> policies, IEnumerable<Resource> namespaces,
-        IEnumerable<Resource> pods, IReadOnlyCollection<LocalPod> localPods, IEnumerable<PodInfo>? extraPods = null, IEnumerable<Resource>? context = null)
+        IEnumerable<Resource> pods, IReadOnlyCollection<LocalPod> localPods, IEnumerable<PodInfo>? extraPods = null, IEnumerable<Resource>? context = null,
+        IEnumerable<Resource>? nodes = null)
     {
         UseContext([.. context ?? []]);
         var sets = new List<PolicySet>();
@@ -52,7 +55,7 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
             }
         }
         Warnings = warnings;
-        var snapshot = _snapshots.Build(namespaces, pods, extraPods);
+        var snapshot = _snapshots.Build(namespaces, pods, extraPods, (nodes ?? []).Select(n => _nodes.GetValue(n, ClusterSnapshot.FromNode)));
         return (PolicyCompiler.Compile(PolicySet.Combine(sets), snapshot, localPods, tableName, _memo), rejected);
     }
 

@@ -16,6 +16,9 @@ public static class PolicyCompiler
     /// <summary>The base chain on the forward hook.</summary>
     public const string ForwardChain = "weft-forward";
 
+    /// <summary>The base chain on the input hook: pods' traffic to their own node.</summary>
+    public const string InputChain = "weft-input";
+
     /// <summary>Verdict map: source pod veth → that pod's egress chain.</summary>
     public const string EgressMap = "pod-egress";
 
@@ -76,6 +79,12 @@ public static class PolicyCompiler
             .Add($"oifname {prefix} oifname != {vxlan} oifname != @{KnownVeths} counter drop comment \"unconfigured pod veth\"")
             .Add($"iifname vmap @{EgressMap}")
             .Add($"oifname vmap @{IngressMap}");
+        // A pod's packets to its own node never cross the forward hook: check their egress at input. The node's
+        // own packets to its pods (kubelet probes) stay unfiltered, as NetworkPolicy wants.
+        table.AddChain(InputChain, new NftBaseChain("filter", "input", 0))
+            .Add("ct state established,related accept")
+            .Add($"iifname {prefix} iifname != {vxlan} iifname != @{KnownVeths} counter drop comment \"unconfigured pod veth\"")
+            .Add($"iifname vmap @{EgressMap}");
         return new CompiledPolicy(table, known.Elements.Keys.Select(k => k.Trim('"')).ToHashSet(StringComparer.Ordinal));
     }
 

@@ -126,8 +126,7 @@ public sealed class ClusterSnapshot
                     pods.Add(FromPod(new PodView(r)));
                     break;
                 case "Node":
-                    var node = new NodeView(r);
-                    nodes.Add(new NodeInfo(node.Name, node.Labels, node.InternalIPs));
+                    nodes.Add(FromNode(r));
                     break;
                 default:
                     break;
@@ -137,6 +136,13 @@ public sealed class ClusterSnapshot
     }
 
     internal static PodInfo FromPod(Resource pod) => FromPod(new PodView(pod));
+
+    /// <summary>A node with every IP of its status.addresses (AdminNetworkPolicy node peers match them all).</summary>
+    public static NodeInfo FromNode(Resource node)
+    {
+        var view = new NodeView(node);
+        return new NodeInfo(view.Name, view.Labels, view.IPs);
+    }
 
     private static PodInfo FromPod(PodView pod)
     {
