@@ -33,7 +33,8 @@ internal static partial class YamlScalars
         ResolvePlain(text) is not JsonValue v
         || v.GetValueKind() != System.Text.Json.JsonValueKind.String
         || Yaml11Booleans.Contains(text)
-        || (text.Contains('_', StringComparison.Ordinal) && TryNumber(text.Replace("_", "", StringComparison.Ordinal)) is not null);
+        || (text.Contains('_', StringComparison.Ordinal) && TryNumber(text.Replace("_", "", StringComparison.Ordinal)) is not null)
+        || Sexagesimal().IsMatch(text);
 
     private static JsonNode? TryNumber(string text)
     {
@@ -86,4 +87,8 @@ internal static partial class YamlScalars
 
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\z")]
     private static partial Regex YamlFloat();
+
+    /// <summary>YAML 1.1 reads "80:90" (a Calico port range) as a base-60 number; every digits:digits form is quoted.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[-+]?[0-9][0-9_]*(:[0-9]+)+(\.[0-9_]*)?$")]
+    private static partial System.Text.RegularExpressions.Regex Sexagesimal();
 }

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Weft.Linux.Netns;
 using Weft.Model;
+using Weft.Policy;
+using Weft.Policy.Evaluation;
+using Weft.Policy.Ir;
 using Xunit.Abstractions;
 
 namespace Weft.Lab.Tests;
@@ -103,6 +106,97 @@ public sealed class DialectLabTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("anp:AdminNetworkPolicy/ops-limits:ingress[0]", Weft("policy", "explain", "--from", "ops/tool", "--to", "dev/db", "--port", "81", "--protocol", "TCP"), StringComparison.Ordinal);
 
         await PingIsRejectedAndRecordedAsync();
+    }
+
+    /// <summary>
+    /// The actions the first batch does not use: a custom Calico tier (order 100, default Deny) with Log, Pass and
+    /// Deny; Antrea Pass and Allow in securityops and Drop in its baseline tier; an ANP Allow; a BANP Allow; a Cilium
+    /// allow. The kernel still shows the evaluator's matrix, and every (dialect, action) pair decided, passed or
+    /// logged at least one connection (the seed's Reject is checked with a real ping in the first test).
+    /// </summary>
+    private static readonly string[] SecondBatch =
+    [
+        """{"apiVersion":"projectcalico.org/v3","kind":"Tier","metadata":{"name":"platform"},"spec":{"order":100,"defaultAction":"Deny"}}""",
+        """
+        {"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"platform.web-guard"},
+         "spec":{"tier":"platform","order":10,"selector":"app == 'web'","types":["Ingress"],"ingress":[
+           {"action":"Log"},
+           {"action":"Deny","protocol":"TCP","source":{"selector":"role == 'server'"},"destination":{"ports":[81]}},
+           {"action":"Pass","source":{"namespaceSelector":"has(env)"}}]}}
+        """,
+        """
+        {"apiVersion":"crd.antrea.io/v1beta1","kind":"ClusterNetworkPolicy","metadata":{"name":"web-ops"},
+         "spec":{"priority":3,"tier":"securityops","appliedTo":[{"podSelector":{"matchLabels":{"app":"web"}}}],"ingress":[
+           {"action":"Allow","from":[{"namespaceSelector":{"matchLabels":{"env":"ops"}}}],"ports":[{"protocol":"TCP","port":81}]},
+           {"action":"Pass","from":[{"namespaceSelector":{"matchLabels":{"env":"ops"}}}]}]}}
+        """,
+        """
+        {"apiVersion":"crd.antrea.io/v1beta1","kind":"ClusterNetworkPolicy","metadata":{"name":"dev-floor"},
+         "spec":{"priority":5,"tier":"baseline","appliedTo":[{"namespaceSelector":{"matchLabels":{"env":"dev"}}}],"ingress":[
+           {"action":"Drop","from":[{"namespaceSelector":{"matchLabels":{"env":"ops"}}}]}]}}
+        """,
+        """
+        {"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"AdminNetworkPolicy","metadata":{"name":"ops-tool-open"},
+         "spec":{"priority":5,"subject":{"namespaces":{"matchLabels":{"env":"ops"}}},"ingress":[
+           {"name":"from-dev","action":"Allow","from":[{"namespaces":{"matchLabels":{"env":"dev"}}}],"ports":[{"portNumber":{"protocol":"TCP","port":80}}]}]}}
+        """,
+        """
+        {"apiVersion":"policy.networking.k8s.io/v1alpha1","kind":"BaselineAdminNetworkPolicy","metadata":{"name":"default"},
+         "spec":{"subject":{"namespaces":{"matchLabels":{"env":"ops"}}},"ingress":[
+           {"name":"prod-in","action":"Allow","from":[{"namespaces":{"matchLabels":{"env":"prod"}}}]},
+           {"name":"rest-out","action":"Deny","from":[{"namespaces":{}}]}]}}
+        """,
+        """
+        {"apiVersion":"cilium.io/v2","kind":"CiliumNetworkPolicy","metadata":{"name":"db-from-client","namespace":"dev"},
+         "spec":{"endpointSelector":{"matchLabels":{"app":"db"}},"ingress":[
+           {"fromEndpoints":[{"matchLabels":{"app":"client","k8s:io.kubernetes.pod.namespace":"prod"}}]}]}}
+        """,
+    ];
+
+    [Fact]
+    public async Task The_other_actions_of_each_dialect_also_hold_in_the_kernel()
+    {
+        foreach (var obj in Policies.Select(ResourceJson.Parse).Where(p => p.Kind != "BaselineAdminNetworkPolicy")
+            .Concat(ManifestReader.Read(Path.Combine(AppContext.BaseDirectory, "seed", "antrea-policies.yaml"))))
+        {
+            await _lab.Store.CreateAsync(obj);
+        }
+        foreach (var obj in SecondBatch)
+        {
+            await _lab.Store.CreateAsync(ResourceJson.Parse(obj));
+        }
+        foreach (var (port, protocol) in new[] { (80, "TCP"), (81, "TCP"), (80, "UDP") })
+        {
+            var predicted = Matrix(Weft("policy", "matrix", "--port", $"{port}", "--protocol", protocol, "-o", "json"));
+            var probed = await UntilEqualAsync(predicted, port, protocol);
+            output.WriteLine($"{protocol}/{port}: {probed.Count(c => !c.Value)} of {probed.Count} cells denied, kernel = evaluator");
+        }
+
+        // Which (dialect, action) pairs took part, from the evaluator's walk over every cell.
+        var objects = new List<Resource>();
+        foreach (var type in new[] { ResourceType.Namespace, ResourceType.Node, ResourceType.Pod }.Concat(PolicyDialects.PolicyTypes).Concat(PolicyDialects.ContextTypes))
+        {
+            objects.AddRange((await _lab.Store.ListAsync(type)).Items);
+        }
+        var evaluator = new PolicyEvaluator(ClusterSnapshot.FromResources(objects), PolicyDialects.CompileAll(objects));
+        var seen = new HashSet<string>();
+        foreach (var (port, protocol) in new[] { (80, L4Protocol.Tcp), (81, L4Protocol.Tcp), (80, L4Protocol.Udp) })
+        {
+            foreach (var from in evaluator.Cluster.Pods)
+            {
+                foreach (var to in evaluator.Cluster.Pods)
+                {
+                    var v = evaluator.Evaluate($"{from.Namespace}/{from.Name}", $"{to.Namespace}/{to.Name}", new Connection(protocol, port));
+                    foreach (var step in v.Egress.Steps.Concat(v.Ingress.Steps).Where(s => s.Rule is not null))
+                    {
+                        seen.Add($"{step.Rule!.Id.Policy.Dialect}:{step.Rule.Action}");
+                    }
+                }
+            }
+        }
+        output.WriteLine("took part: " + string.Join(", ", seen.Order(StringComparer.Ordinal)));
+        string[] expected = ["calico:Log", "calico:Deny", "calico:Pass", "antrea:Allow", "antrea:Pass", "antrea:Deny", "anp:Allow", "anp:Deny", "anp:Pass", "cilium:Allow", "cilium:Deny", "k8s:Allow"];
+        Assert.All(expected, pair => Assert.Contains(pair, seen));
     }
 
     /// <summary>acnp-reject-ping-request: an echo request from a prod server gets ICMP admin-prohibited back, and a Reject record.</summary>

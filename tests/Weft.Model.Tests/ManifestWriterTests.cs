@@ -106,6 +106,14 @@ public sealed class ManifestWriterTests
         Assert.Equal("as key", back[text]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("70:90")]
+    [InlineData("1:30:00")]
+    public void Port_ranges_are_quoted_so_yaml_1_1_readers_do_not_see_base_60_numbers(string range)
+    {
+        Assert.Contains($"\"{range}\"", ManifestWriter.ToYaml(new JsonObject { ["ports"] = new JsonArray(range) }), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Numbers_booleans_nulls_and_empty_collections_keep_their_types()
     {

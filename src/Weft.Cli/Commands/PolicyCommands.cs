@@ -21,6 +21,7 @@ internal static class PolicyCommands
           weft policy matrix [--port 80] [--protocol TCP|UDP|SCTP] [-o json] [-f FILE|DIR ... | --lab NAME]
           weft policy drops [--follow] [-o json] [--lab NAME]
           weft policy stats [-o json] [--lab NAME]
+          weft policy convert --to networkpolicy|anp|antrea|calico|cilium -f FILE|DIR ...
         """;
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -49,6 +50,7 @@ internal static class PolicyCommands
                 "matrix" => await MatrixAsync(a, stdout, ct),
                 "drops" => await PolicyDrops.RunAsync(a, stdout, ct),
                 "stats" => await PolicyLabSource.StatsAsync(a, stdout, ct),
+                "convert" => PolicyConvert.Run(a, stdout, stderr),
                 _ => Fail(stderr, sub is null ? "missing policy command" : $"unknown policy command '{sub}'", 2),
             };
         }
