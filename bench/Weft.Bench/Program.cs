@@ -12,6 +12,10 @@ if (what is "policy-scale" or "all")
 {
     await Weft.Bench.Policy.PolicyScaleBench.RunAsync(reps);
 }
+if (what is "policy-mixed" or "all")
+{
+    await Weft.Bench.Policy.MixedDialectScaleBench.RunAsync(reps);
+}
 if (what is "policy-lab" or "all")
 {
     await Weft.Bench.Policy.PolicyLabBench.RunAsync(reps, flips: 100);

@@ -7,7 +7,7 @@ namespace Weft.Model;
 /// Lenient readers over untyped JSON: a value of the wrong type reads as absent. Views use these;
 /// <see cref="Validation"/> is where wrong types are reported.
 /// </summary>
-internal static class JsonRead
+public static class JsonRead
 {
     public static string? String(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

@@ -244,20 +244,5 @@ public sealed class DialectLabTests(ITestOutputHelper output) : IAsyncLifetime
             .SelectMany(row => row.Value!.AsObject().Select(cell => ((row.Key, cell.Key), (bool)cell.Value!)))
             .ToDictionary(x => x.Item1, x => x.Item2);
 
-    /// <summary>Runs `dotnet weft.dll ARGS --lab NAME`; a non-zero exit fails the test with stderr.</summary>
-    private string Weft(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "weft.dll"), .. args, "--lab", _lab.Spec.Name])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"weft {string.Join(' ', args)} exited {p.ExitCode}: {err.Result}\n{_lab.LogTail()}");
-        return stdout;
-    }
+    private string Weft(params string[] args) => _lab.Cli(args);
 }

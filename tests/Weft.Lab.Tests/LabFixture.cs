@@ -118,6 +118,23 @@ public sealed class LabHandle : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the real CLI, `dotnet weft.dll ARGS --lab NAME`; a non-zero exit fails the test with stderr.</summary>
+    public string Cli(params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "weft.dll"), .. args, "--lab", Spec.Name])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"weft {string.Join(' ', args)} exited {p.ExitCode}: {err.Result}\n{LogTail()}");
+        return stdout;
+    }
+
     public string LogTail()
     {
         var files = new[] { Paths.SupervisorLog }.Concat(Spec.NodeNames.Select(Paths.AgentLog));

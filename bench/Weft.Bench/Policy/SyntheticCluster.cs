@@ -19,6 +19,9 @@ internal sealed class SyntheticCluster
     public List<Resource> Pods { get; } = [];
     public List<Resource> Policies { get; } = [];
 
+    /// <summary>Objects the policies refer to by name (tiers, groups); none for NetworkPolicies.</summary>
+    public List<Resource> Context { get; } = [];
+
     public static string NamespaceName(int i) => $"ns-{i:D3}";
 
     public static string NodeName(int i) => $"node-{i:D3}";

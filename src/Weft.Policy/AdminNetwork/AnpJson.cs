@@ -7,31 +7,10 @@ namespace Weft.Policy.AdminNetwork;
 /// <summary>Field readers that report in the CRD schema's terms (required, minItems, maxItems, minimum, maximum).</summary>
 internal static class AnpJson
 {
-    public static string? Text(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+    public static string? Text(JsonNode? node) => Weft.Model.JsonRead.String(node);
 
     /// <summary>An integral number whatever CLR type backs the node (YAML gives long, JSON a JsonElement).</summary>
-    public static long? Integer(JsonNode? node)
-    {
-        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
-        {
-            return null;
-        }
-        if (v.TryGetValue<long>(out var l))
-        {
-            return l;
-        }
-        if (v.TryGetValue<int>(out var i))
-        {
-            return i;
-        }
-        if (v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out var fromElement))
-        {
-            return fromElement;
-        }
-        var d = v.TryGetValue<double>(out var dv) ? dv : double.NaN;
-        return double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < 9e15 ? (long)d : null;
-    }
+    public static long? Integer(JsonNode? node) => Weft.Model.JsonRead.Integer(node);
 
     /// <summary>A list with the schema's item bounds; null when absent (YAML null counts as absent).</summary>
     public static IReadOnlyList<JsonNode?>? List(FieldErrorList errors, JsonNode? node, string path, int min, int max)

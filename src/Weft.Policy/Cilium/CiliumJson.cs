@@ -76,40 +76,12 @@ internal sealed class CiliumScope(string objectRef, string? policyNamespace, Pol
 /// <summary>Readers over untyped JSON that do not report anything.</summary>
 internal static class CiliumJson
 {
-    public static string? Text(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+    public static string? Text(JsonNode? node) => Weft.Model.JsonRead.String(node);
 
-    public static bool? Bool(JsonNode? node) => node is JsonValue v
-        ? v.GetValueKind() switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => null,
-        }
-        : null;
+    public static bool? Bool(JsonNode? node) => Weft.Model.JsonRead.Bool(node);
 
     /// <summary>An integral number whatever CLR type backs the node (YAML gives long, JSON a JsonElement).</summary>
-    public static long? Integer(JsonNode? node)
-    {
-        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
-        {
-            return null;
-        }
-        if (v.TryGetValue<long>(out var l))
-        {
-            return l;
-        }
-        if (v.TryGetValue<int>(out var i))
-        {
-            return i;
-        }
-        if (v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out var fromElement))
-        {
-            return fromElement;
-        }
-        var d = v.TryGetValue<double>(out var dv) ? dv : double.NaN;
-        return double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < 9e15 ? (long)d : null;
-    }
+    public static long? Integer(JsonNode? node) => Weft.Model.JsonRead.Integer(node);
 
     /// <summary>A list present in the object with at least one item.</summary>
     public static bool HasItems(JsonObject obj, string field) => obj[field] is JsonArray { Count: > 0 };

@@ -32,19 +32,12 @@ public static class CiliumPolicies
     /// <summary>Compiles one policy; what Weft parses but does not enforce is listed in <see cref="PolicySet.Warnings"/>.</summary>
     /// <exception cref="ValidationException">The policy is invalid; nothing of it is returned.</exception>
     public static PolicySet Compile(Resource policy, PolicyContext context)
-    {
-        var (set, errors) = Parse(policy, context);
-        return errors.Count == 0 ? set : throw new ValidationException(errors);
-    }
+        => FrontEndResults.OrThrow(Parse(policy, context));
 
     /// <summary>Compiles many policies into one set, or none at all if any is invalid.</summary>
     /// <exception cref="ValidationException">Lists the errors of every invalid policy.</exception>
     public static PolicySet CompileAll(IEnumerable<Resource> policies, PolicyContext context)
-    {
-        var parsed = policies.Select(p => Parse(p, context)).ToList();
-        var errors = parsed.SelectMany(p => p.Errors).ToList();
-        return errors.Count == 0 ? PolicySet.Combine(parsed.Select(p => p.Set)) : throw new ValidationException(errors);
-    }
+        => FrontEndResults.All(policies.Select(p => Parse(p, context)));
 
     private static (PolicySet Set, IReadOnlyList<ValidationError> Errors) Parse(Resource policy, PolicyContext context)
     {

@@ -25,19 +25,12 @@ public static class NetworkPolicies
     /// <summary>Compiles one policy.</summary>
     /// <exception cref="ValidationException">The policy is invalid; nothing of it is returned.</exception>
     public static PolicySet Compile(Resource policy)
-    {
-        var (set, errors) = Parse(policy);
-        return errors.Count == 0 ? set : throw new ValidationException(errors);
-    }
+        => FrontEndResults.OrThrow(Parse(policy));
 
     /// <summary>Compiles many policies into one set, or none at all if any is invalid.</summary>
     /// <exception cref="ValidationException">Lists the errors of every invalid policy.</exception>
     public static PolicySet CompileAll(IEnumerable<Resource> policies)
-    {
-        var parsed = policies.Select(Parse).ToList();
-        var errors = parsed.SelectMany(p => p.Errors).ToList();
-        return errors.Count == 0 ? PolicySet.Combine(parsed.Select(p => p.Set)) : throw new ValidationException(errors);
-    }
+        => FrontEndResults.All(policies.Select(Parse));
 
     private static (PolicySet Set, IReadOnlyList<ValidationError> Errors) Parse(Resource policy)
     {

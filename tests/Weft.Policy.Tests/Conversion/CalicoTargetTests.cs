@@ -18,7 +18,7 @@ public sealed class CalicoTargetTests
         Assert.Contains("namespaceSelector: \"team == 'red'\"", yaml);
         Assert.Contains("selector: \"app in {'b', 'c'}\"", yaml);
         Assert.Contains("namespaceSelector: \"env != 'prod'\"", yaml);
-        Assert.Contains("- 70:90", yaml);
+        Assert.Contains("- \"70:90\"", yaml);
     }
 
     [Fact]
