@@ -41,14 +41,34 @@ internal sealed class NamespaceLadders
 
     private static List<T> Bucket<T>(Dictionary<string, List<T>> named, List<T> any, Subject subject)
     {
-        if (subject is not PodSubject { Namespaces: InNamespace n })
+        var ns = subject switch
+        {
+            PodSubject { Namespaces: InNamespace n } => n.Name,
+            PodSubject { Namespaces: NamespacesMatching m } => PinnedNamespace(m.Selector),
+            _ => null,
+        };
+        if (ns is null)
         {
             return any;
         }
-        if (!named.TryGetValue(n.Name, out var list))
+        if (!named.TryGetValue(ns, out var list))
         {
-            named[n.Name] = list = [];
+            named[ns] = list = [];
         }
         return list;
     }
+
+    /// <summary>
+    /// The one namespace a selector can match when it requires its name label (cluster-scoped dialects pin a
+    /// namespace this way), else null. Only narrows where to look: each pod is still tested against the subject.
+    /// </summary>
+    private static string? PinnedNamespace(Selector selector) => selector switch
+    {
+        LabelMatch { Selector.MatchLabels: var labels } when labels.TryGetValue(NameLabel, out var name) => name,
+        LabelExpression { Key: NameLabel, Operator: SelectorOperator.Equals } e => e.Values[0],
+        AndSelector and => and.Parts.Select(PinnedNamespace).FirstOrDefault(n => n is not null),
+        _ => null,
+    };
+
+    private const string NameLabel = "kubernetes.io/metadata.name";
 }

@@ -87,7 +87,17 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
                 var name = NftNames.Make("entity", tag, v ? "v6" : "v4");
                 if (!table.Sets.ContainsKey(name))
                 {
-                    Fill(table.AddSet(name, v ? "ipv6_addr" : "ipv4_addr"), [.. addresses], v);
+                    // Every pod of the cluster is in it: reuse it while no namespace's pod list and no node changed.
+                    object[] inputs = [tag, .. selection.ClusterInputs()];
+                    if (memo?.Reuse(name, inputs) is { } reused)
+                    {
+                        table.AddExisting(reused);
+                    }
+                    else
+                    {
+                        var set = Fill(table.AddSet(name, v ? "ipv6_addr" : "ipv4_addr"), [.. addresses], v);
+                        memo?.Remember(name, inputs, set);
+                    }
                 }
                 yield return $"{Family(v)} {Field(rule)} {(negate ? "!= " : "")}@{name}";
             }

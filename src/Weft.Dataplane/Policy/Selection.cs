@@ -38,6 +38,10 @@ internal sealed class Selection(ClusterSnapshot cluster)
         _ => [],
     };
 
+    /// <summary>What the cluster-wide address sets are made from: each namespace's pod-list instance and each node.</summary>
+    public IEnumerable<object> ClusterInputs() =>
+        cluster.NamespaceNames.SelectMany(ns => new object[] { ns, cluster.PodsIn(ns) }).Concat(cluster.Nodes);
+
     /// <summary>Every pod and node address of the cluster (the "cluster" entity; "world" is the rest).</summary>
     public IEnumerable<System.Net.IPAddress> ClusterAddresses() =>
         cluster.Pods.SelectMany(p => p.Addresses).Concat(cluster.Nodes.SelectMany(n => n.Addresses)).Distinct();
