@@ -16,7 +16,7 @@ passed=0; failed=0; skipped=0; broken=0
 for proj in tests/*/*.Tests.csproj; do
   echo "== $proj"
   log=$(mktemp)
-  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | grep -E '^\s+(Failed|Skipped) |Error Message|^Total tests|^ +(Passed|Failed|Skipped): ' 
+  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | awk '/^[[:space:]]+(Failed|Skipped) |^Total tests|^ +(Passed|Failed|Skipped): /{print} /Error Message/{n=8} n>0{print; n--}' 
   total=$(grep -E '^Total tests: [0-9]+' "$log" | tail -1)
   if [ -z "$total" ]; then echo "no result from $proj" >&2; broken=$((broken+1)); rm -f "$log"; continue; fi
   count() { grep -E "^ +$1: [0-9]+\$" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
