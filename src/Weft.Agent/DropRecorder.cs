@@ -151,17 +151,19 @@ internal sealed class DropRecorder : IAsyncDisposable
         json.WriteEndObject();
     }
 
+    private static readonly string[] LoggedActions = ["Reject: ", "Allow: ", "Log: ", "Pass: "];
+
     /// <summary>
     /// The policy chains prefix what they log with the action ("Reject: ", "Allow: ", "Log: "); drops carry no
     /// prefix, so every earlier record still reads as a drop.
     /// </summary>
     internal static (string Verdict, string? Rule) Split(string? prefix)
     {
-        foreach (var action in new[] { "Reject", "Allow", "Log", "Pass" })
+        foreach (var action in LoggedActions)
         {
-            if (prefix is not null && prefix.StartsWith(action + ": ", StringComparison.Ordinal))
+            if (prefix is not null && prefix.StartsWith(action, StringComparison.Ordinal))
             {
-                return (action, prefix[(action.Length + 2)..]);
+                return (action[..^2], prefix[action.Length..]);
             }
         }
         return ("Drop", prefix);

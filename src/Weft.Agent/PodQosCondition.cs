@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Weft.Model;
+using Weft.Qos;
 using Weft.Store;
 
 namespace Weft.Agent;
@@ -11,7 +12,7 @@ namespace Weft.Agent;
 /// </summary>
 internal sealed record PodQosCondition(bool Enforced, string Reason, string Message)
 {
-    public const string Type = "weft.dev/Bandwidth";
+    public const string Type = QosText.ConditionType;
 
     /// <summary>Writes <paramref name="wanted"/> (or removes the condition when null) unless the pod already says so.</summary>
     public static async Task EnsureAsync(IResourceStore store, ResourceKey pod, PodQosCondition? wanted, CancellationToken ct)

@@ -25,14 +25,13 @@ public sealed class NodeView
     public IReadOnlyDictionary<string, string> Annotations => Resource.Metadata.Annotations;
 
     /// <summary>Addresses of type InternalIP in status.addresses (one per IP family when dual-stack); unparsable ones are skipped.</summary>
-    public IReadOnlyList<IPAddress> InternalIPs => JsonRead.Objects(Resource.Status?["addresses"])
-        .Where(a => JsonRead.String(a["type"]) == "InternalIP")
-        .Select(a => IPAddress.TryParse(JsonRead.String(a["address"]), out var ip) ? ip : null)
-        .OfType<IPAddress>()
-        .ToList();
+    public IReadOnlyList<IPAddress> InternalIPs => Addresses("InternalIP");
 
     /// <summary>Every address of status.addresses that is an IP (InternalIP, ExternalIP, ...), as node peers match them.</summary>
-    public IReadOnlyList<IPAddress> IPs => JsonRead.Objects(Resource.Status?["addresses"])
+    public IReadOnlyList<IPAddress> IPs => Addresses(null);
+
+    private List<IPAddress> Addresses(string? type) => JsonRead.Objects(Resource.Status?["addresses"])
+        .Where(a => type is null || JsonRead.String(a["type"]) == type)
         .Select(a => IPAddress.TryParse(JsonRead.String(a["address"]), out var ip) ? ip : null)
         .OfType<IPAddress>()
         .Distinct()

@@ -5,6 +5,9 @@ namespace Weft.Qos;
 /// <summary>The short form operators read in <c>weft get pods -o wide</c> and in the pod's condition: <c>in:20M,out:50M</c>.</summary>
 public static class QosText
 {
+    /// <summary>The pod status condition type in which the agent reports a pod's limits (message: the summary, then why).</summary>
+    public const string ConditionType = "weft.dev/Bandwidth";
+
     /// <summary>Limits and impairments of <paramref name="intent"/>; "unlimited" when it asks nothing.</summary>
     public static string Summary(QosIntent intent, bool netemEnforced = true)
     {

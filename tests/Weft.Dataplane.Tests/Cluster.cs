@@ -28,6 +28,25 @@ internal static class Cluster
 
     public static LocalPod Local(string ns, string name, string veth, IPAddress ip) => new(ns, name, veth, [ip]);
 
+    /// <summary>A TCP listener on pod x/b's address inside its namespace.</summary>
+    public static System.Net.Sockets.Socket ListenOnXb(Weft.Linux.Netns.NetNamespace ns, int port)
+    {
+        var socket = ns.CreateSocket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(XB, port));
+        socket.Listen();
+        return socket;
+    }
+
+    /// <summary>Closes the handles and removes every namespace a kernel test made, also after a failure.</summary>
+    public static void RemoveNamespaces(List<Weft.Linux.Netns.NetNamespace> handles, IEnumerable<string> names)
+    {
+        handles.ForEach(ns => ns.Dispose());
+        foreach (var name in names.Where(Weft.Linux.Netns.NetNamespace.Exists))
+        {
+            Weft.Linux.Netns.NetNamespace.Delete(name);
+        }
+    }
+
     private static NamespaceInfo Ns(string name) =>
         new(name, new Dictionary<string, string> { [NamespaceView.NameLabel] = name, ["ns"] = name });
 

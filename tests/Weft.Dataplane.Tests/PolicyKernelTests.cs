@@ -40,8 +40,8 @@ public class PolicyKernelTests
             var vethB = wiring.Attach(new PodAttachment(tag + "-b", "eth0", NetNamespace.PathOf(names[2]), [XB], 1500)).HostIfName;
             var unknown = IPAddress.Parse("10.77.0.3");
             wiring.Attach(new PodAttachment(tag + "-c", "eth0", NetNamespace.PathOf(names[3]), [unknown], 1500));
-            using var l80 = Listen(b, 80);
-            using var l81 = Listen(b, 81);
+            using var l80 = ListenOnXb(b, 80);
+            using var l81 = ListenOnXb(b, 81);
             LocalPod[] locals = [Local("x", "a", vethA, XA), Local("x", "b", vethB, XB)];
 
             var policy = Policies(Cluster.Policy("x", "b-from-a", """
@@ -68,21 +68,10 @@ public class PolicyKernelTests
         }
         finally
         {
-            created.ForEach(ns => ns.Dispose());
-            foreach (var name in names.Where(NetNamespace.Exists))
-            {
-                NetNamespace.Delete(name);
-            }
+            RemoveNamespaces(created, names);
         }
     }
 
-    private static Socket Listen(NetNamespace ns, int port)
-    {
-        var socket = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(XB, port));
-        socket.Listen();
-        return socket;
-    }
 
     private static async Task<bool> Connects(NetNamespace from, IPAddress to, int port, TimeSpan timeout)
     {

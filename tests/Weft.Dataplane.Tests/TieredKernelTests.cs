@@ -68,7 +68,7 @@ public class TieredKernelTests
             var vethA = wiring.Attach(new PodAttachment(tag + "-a", "eth0", NetNamespace.PathOf(names[1]), [XA], 1500)).HostIfName;
             var vethB = wiring.Attach(new PodAttachment(tag + "-b", "eth0", NetNamespace.PathOf(names[2]), [XB], 1500)).HostIfName;
             int[] ports = [80, 81, 82, 83, 84, 85];
-            var listeners = ports.Select(p => Listen(b, p)).ToList();
+            var listeners = ports.Select(p => ListenOnXb(b, p)).ToList();
             var policies = Ladder();
             await dataplane.ApplyAsync(PolicyCompiler.Compile(policies, Snapshot(), [Local("x", "a", vethA, XA), Local("x", "b", vethB, XB)]));
 
@@ -85,21 +85,10 @@ public class TieredKernelTests
         }
         finally
         {
-            created.ForEach(ns => ns.Dispose());
-            foreach (var name in names.Where(NetNamespace.Exists))
-            {
-                NetNamespace.Delete(name);
-            }
+            RemoveNamespaces(created, names);
         }
     }
 
-    private static Socket Listen(NetNamespace ns, int port)
-    {
-        var socket = ns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(XB, port));
-        socket.Listen();
-        return socket;
-    }
 
     /// <summary>"open", "refused" (a reset came back) or "silent" (nothing within 1 s: dropped).</summary>
     private static async Task<string> Connect(NetNamespace from, IPAddress to, int port)

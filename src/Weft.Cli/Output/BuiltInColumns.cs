@@ -26,7 +26,7 @@ internal static class BuiltInColumns
     private static string Bandwidth(Resource pod)
     {
         var condition = (pod.Status?["conditions"] as System.Text.Json.Nodes.JsonArray)?
-            .FirstOrDefault(c => c?["type"]?.GetValue<string>() == "weft.dev/Bandwidth");
+            .FirstOrDefault(c => c?["type"]?.GetValue<string>() == Weft.Qos.QosText.ConditionType);
         if (condition?["message"]?.GetValue<string>() is { } reported)
         {
             // The message is "summary; why", the summary alone fits a column.
