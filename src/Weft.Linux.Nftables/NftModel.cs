@@ -52,7 +52,8 @@ public sealed class NftChain
         return this;
     }
 
-    internal bool SameContent(NftChain other) => Base == other.Base && _rules.SequenceEqual(other._rules, StringComparer.Ordinal);
+    internal bool SameContent(NftChain other) =>
+        ReferenceEquals(this, other) || (Base == other.Base && _rules.SequenceEqual(other._rules, StringComparer.Ordinal));
 
     internal NftChain Clone()
     {
@@ -74,6 +75,14 @@ public sealed class NftSet
         KeyType = keyType;
         DataType = dataType;
         Flags = flags;
+        Elements = new(StringComparer.Ordinal);
+    }
+
+    // Copying a sorted dictionary into a new one copies its tree (linear); adding the keys one by one would sort them again.
+    private NftSet(NftSet other)
+        : this(other.Name, other.KeyType, other.DataType, other.Flags)
+    {
+        Elements = new(other.Elements, StringComparer.Ordinal);
     }
 
     /// <summary>The set or map name.</summary>
@@ -92,7 +101,7 @@ public sealed class NftSet
     public bool IsMap => DataType is not null;
 
     /// <summary>Elements by key; the value is null in a set and the mapped value in a map. Sorted for stable output.</summary>
-    public SortedDictionary<string, string?> Elements { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, string?> Elements { get; }
 
     /// <summary>Adds a set element.</summary>
     public NftSet Add(string key)
@@ -121,6 +130,44 @@ public sealed class NftSet
     /// <summary>Removes an element; false if it was not there.</summary>
     public bool Remove(string key) => Elements.Remove(key);
 
+    /// <summary>The set this one was derived from with <see cref="Derive"/>, while something still holds it; else null.</summary>
+    /// <remarks>Weak: a strong link would keep every earlier generation of the set alive.</remarks>
+    public NftSet? DerivedFrom => _derivedFrom is not null && _derivedFrom.TryGetTarget(out var from) ? from : null;
+
+    private WeakReference<NftSet>? _derivedFrom;
+
+    /// <summary>What <see cref="Derive"/> removed from and added to <see cref="DerivedFrom"/>.</summary>
+    internal (List<string> Removed, List<string> Added) Delta { get; private set; } = ([], []);
+
+    /// <summary>
+    /// A new set of this name and type: this set's elements without <paramref name="removed"/> and with
+    /// <paramref name="added"/>. It remembers the change, so a renderer whose previous table holds this very
+    /// instance sends just that, instead of comparing every element (a set of every pod of the cluster
+    /// changes by one address when a pod joins). This set is not changed.
+    /// </summary>
+    public NftSet Derive(IEnumerable<string> removed, IEnumerable<string> added)
+    {
+        if (IsMap)
+        {
+            throw new InvalidOperationException($"map {Name} cannot be derived; only sets");
+        }
+
+        var copy = Clone();
+        var gone = removed.Where(copy.Elements.Remove).ToList();
+        var fresh = new List<string>();
+        foreach (var key in added.Select(CheckElement))
+        {
+            if (copy.Elements.TryAdd(key, null))
+            {
+                fresh.Add(key);
+            }
+        }
+
+        copy._derivedFrom = new WeakReference<NftSet>(this);
+        copy.Delta = (gone, fresh);
+        return copy;
+    }
+
     internal string Keyword => IsMap ? "map" : "set";
 
     internal bool SameDefinition(NftSet other) => KeyType == other.KeyType && DataType == other.DataType && Flags == other.Flags;
@@ -142,16 +189,7 @@ public sealed class NftSet
         return flags.Count == 0 ? $"{{ type {type}; }}" : $"{{ type {type}; flags {string.Join(", ", flags)}; }}";
     }
 
-    internal NftSet Clone()
-    {
-        var copy = new NftSet(Name, KeyType, DataType, Flags);
-        foreach (var (key, value) in Elements)
-        {
-            copy.Elements[key] = value;
-        }
-
-        return copy;
-    }
+    internal NftSet Clone() => new(this);
 
     private string CheckElement(string text) =>
         string.IsNullOrWhiteSpace(text) || text.IndexOfAny(['\n', '\r', ',', '{', '}']) >= 0

@@ -125,6 +125,13 @@ public static class NftRenderer
                 continue;
             }
 
+            if (ReferenceEquals(set.DerivedFrom, old))
+            {
+                script.Elements("delete", old, set.Delta.Removed.Select(k => new KeyValuePair<string, string?>(k, null)));
+                script.Elements("add", set, set.Delta.Added.Select(k => new KeyValuePair<string, string?>(k, null)));
+                continue;
+            }
+
             // A map value that changed is a delete plus an add of the same key.
             var gone = old.Elements.Where(e => !set.Elements.TryGetValue(e.Key, out var v) || v != e.Value);
             var added = set.Elements.Where(e => !old.Elements.TryGetValue(e.Key, out var v) || v != e.Value);

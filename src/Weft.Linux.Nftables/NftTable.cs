@@ -56,6 +56,21 @@ public sealed class NftTable
     /// </summary>
     public NftSet AddExisting(NftSet set) => AddSetOrMap(set);
 
+    /// <summary>
+    /// Adds a chain made for another table, as the same instance (no copy): a compiler reuses the chains of a
+    /// pod whose inputs did not change, and <see cref="NftRenderer.Incremental"/> skips them by reference.
+    /// Neither table may change the chain afterwards.
+    /// </summary>
+    public NftChain AddExisting(NftChain chain)
+    {
+        if (!_chains.TryAdd(chain.Name, chain))
+        {
+            throw new ArgumentException($"chain {chain.Name} already exists in table inet {Name}", nameof(chain));
+        }
+
+        return chain;
+    }
+
     /// <summary>Removes a chain; false if absent.</summary>
     public bool RemoveChain(string name) => _chains.Remove(name);
 

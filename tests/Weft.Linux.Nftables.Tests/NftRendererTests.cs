@@ -75,6 +75,59 @@ public class NftRendererTests
     }
 
     [Fact]
+    public void ADerivedSetSendsJustWhatItChangedAndLeavesItsSourceAlone()
+    {
+        var previous = SampleTables.Policy();
+        var desired = SampleTables.Policy();
+        desired.RemoveSet("peers-v4");
+        var source = previous.Sets["peers-v4"];
+        var derived = desired.AddExisting(source.Derive(["10.0.0.1", "10.9.9.9"], ["10.0.0.3", "10.0.0.2"]));
+
+        Assert.Same(source, derived.DerivedFrom);
+        Assert.Equal(["10.0.0.2", "10.0.0.3"], derived.Elements.Keys);
+        Assert.Equal(["10.0.0.1", "10.0.0.2"], source.Elements.Keys);
+        // Only what really changed: 10.9.9.9 was never there, and 10.0.0.2 already was.
+        Assert.Equal(
+            """
+            delete element inet weft peers-v4 { 10.0.0.1 }
+            add element inet weft peers-v4 { 10.0.0.3 }
+
+            """.ReplaceLineEndings("\n"),
+            NftRenderer.Incremental(previous, desired));
+    }
+
+    [Fact]
+    public void ADerivedSetAgainstAnotherPreviousSetIsComparedInFull()
+    {
+        var previous = SampleTables.Policy();
+        var other = SampleTables.Policy();
+        var desired = SampleTables.Policy();
+        desired.RemoveSet("peers-v4");
+        // Derived from a set the kernel never got: its remembered change would be wrong here.
+        desired.AddExisting(other.Sets["peers-v4"].Derive(["10.0.0.1"], []));
+        previous.Sets["peers-v4"].Add("10.0.0.7");
+
+        Assert.Equal(
+            """
+            delete element inet weft peers-v4 { 10.0.0.1, 10.0.0.7 }
+
+            """.ReplaceLineEndings("\n"),
+            NftRenderer.Incremental(previous, desired));
+    }
+
+    [Fact]
+    public void AReusedChainIsNotSentAgain()
+    {
+        var previous = SampleTables.Policy();
+        var desired = SampleTables.Policy();
+        desired.RemoveChain("pod-b");
+        desired.AddExisting(previous.Chains["pod-b"]);
+
+        Assert.Equal("", NftRenderer.Incremental(previous, desired));
+        Assert.Throws<ArgumentException>(() => desired.AddExisting(previous.Chains["pod-b"]));
+    }
+
+    [Fact]
     public void IncrementalWithoutChangeIsEmpty()
     {
         Assert.Equal("", NftRenderer.Incremental(SampleTables.Policy(), SampleTables.Policy()));

@@ -32,11 +32,23 @@ internal sealed class NamespaceLadders
     {
         if (!_narrowed.TryGetValue(ns, out var result))
         {
-            var rules = _rules.GetValueOrDefault(ns, []).Concat(_anyNamespace).OrderBy(r => r.Order).Select(r => r.Rule).ToList();
+            var rules = Merge(_rules.GetValueOrDefault(ns, []), _anyNamespace);
             var isolations = _isolations.GetValueOrDefault(ns, []).Concat(_anyIsolation).ToList();
             _narrowed[ns] = result = (rules, isolations);
         }
         return result;
+    }
+
+    /// <summary>Both lists are in ladder order already: merge them rather than sort.</summary>
+    private static List<PolicyRule> Merge(List<(int Order, PolicyRule Rule)> a, List<(int Order, PolicyRule Rule)> b)
+    {
+        var merged = new List<PolicyRule>(a.Count + b.Count);
+        int i = 0, j = 0;
+        while (i < a.Count || j < b.Count)
+        {
+            merged.Add(j == b.Count || (i < a.Count && a[i].Order < b[j].Order) ? a[i++].Rule : b[j++].Rule);
+        }
+        return merged;
     }
 
     private static List<T> Bucket<T>(Dictionary<string, List<T>> named, List<T> any, Subject subject)

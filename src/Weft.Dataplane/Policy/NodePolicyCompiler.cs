@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Weft.Model;
 using Weft.Policy;
 using Weft.Policy.Evaluation;
@@ -11,18 +10,20 @@ public sealed record RejectedPolicy(Resource Policy, ValidationException Error);
 
 /// <summary>
 /// The node's compile step from store objects to a table, called on every change: it keeps what it derived
-/// from objects that did not change (each policy's model, each pod's view, each namespace's pod list, each
-/// peer set), so the cost of a sync follows the size of the change, not of the cluster. Objects must not be
+/// from objects that did not change (each policy's model and the ladder, each pod's view, each namespace's pod
+/// list, each peer set, each local pod's chains; see <see cref="CompileMemo"/>), so the cost of a sync follows
+/// the size of the change, not of the cluster. Objects must not be
 /// modified once passed in (informer objects are replaced, never edited). Not thread-safe: one caller.
 /// </summary>
 public sealed class NodePolicyCompiler(string tableName = "weft")
 {
-    private readonly ConditionalWeakTable<Resource, object> _policies = new();
+    private readonly RoundCache<Resource, object> _policies = new();
     private readonly SnapshotBuilder _snapshots = new();
     private readonly CompileMemo _memo = new();
-    private readonly ConditionalWeakTable<Resource, NodeInfo> _nodes = new();
+    private readonly RoundCache<Resource, NodeInfo> _nodes = new();
     private PolicyContext _context = PolicyContext.Empty;
     private string _contextKey = "";
+    private (List<PolicySet> Sets, PolicySet Combined)? _combined;
 
     /// <summary>What the policies of the last compile ask that is not enforced yet, per policy (e.g. L7 parts).</summary>
     public IReadOnlyList<(Resource Policy, string Warning)> Warnings { get; private set; } = [];
@@ -36,12 +37,14 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
         IEnumerable<Resource>? nodes = null)
     {
         UseContext([.. context ?? []]);
+        _policies.NextRound();
+        _nodes.NextRound();
         var sets = new List<PolicySet>();
         var rejected = new List<RejectedPolicy>();
         var warnings = new List<(Resource, string)>();
         foreach (var policy in policies)
         {
-            switch (_policies.GetValue(policy, CompileOne))
+            switch (_policies.Get(policy, CompileOne))
             {
                 case PolicySet set:
                     sets.Add(set);
@@ -55,8 +58,18 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
             }
         }
         Warnings = warnings;
-        var snapshot = _snapshots.Build(namespaces, pods, extraPods, (nodes ?? []).Select(n => _nodes.GetValue(n, ClusterSnapshot.FromNode)));
-        return (PolicyCompiler.Compile(PolicySet.Combine(sets), snapshot, localPods, tableName, _memo), rejected);
+        var snapshot = _snapshots.Build(namespaces, pods, extraPods, (nodes ?? []).Select(n => _nodes.Get(n, ClusterSnapshot.FromNode)));
+        return (PolicyCompiler.Compile(Combine(sets), snapshot, localPods, tableName, _memo), rejected);
+    }
+
+    /// <summary>The same instance while every policy's model is: the compiler keeps its ladder for it.</summary>
+    private PolicySet Combine(List<PolicySet> sets)
+    {
+        if (_combined is not { } kept || !kept.Sets.SequenceEqual(sets, ReferenceEqualityComparer.Instance))
+        {
+            _combined = kept = (sets, PolicySet.Combine(sets));
+        }
+        return kept.Combined;
     }
 
     private void UseContext(List<Resource> objects)

@@ -22,7 +22,7 @@ internal static class PodChain
     private const int MaxComment = 128;
 
     public static void Fill(NftTable table, NftChain chain, Direction direction, PodInfo pod, IReadOnlyList<PolicyRule> ladder,
-        IReadOnlyList<Isolation> isolations, Selection selection, RuleMatches matches)
+        IReadOnlyList<Isolation> isolations, Selection selection, RuleMatches matches, List<NftChain> tierChains)
     {
         var allow = direction == Direction.Egress ? $"goto {ToIngress}" : "accept";
         var rules = ladder.Where(r => r.Direction == direction && selection.Selects(r.Subject, pod)).ToList();
@@ -46,6 +46,7 @@ internal static class PodChain
             {
                 var next = i + 1 < bandTiers.Count ? $"goto {names[i + 1]}" : "return";
                 var tierChain = table.AddChain(names[i]);
+                tierChains.Add(tierChain);
                 AddRules(tierChain, rules.Where(r => r.Tier == bandTiers[i]), context, next);
                 tierChain.Add(TierEnd(bandTiers[i], isolating, direction) ?? next);
             }

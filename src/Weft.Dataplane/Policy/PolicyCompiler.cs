@@ -35,19 +35,18 @@ public static class PolicyCompiler
     /// Builds the table. Local pods missing from <paramref name="cluster"/> (the Pod object not seen yet) are
     /// left out of dispatch and so stay fail closed; their allocation addresses override <c>status.podIPs</c>.
     /// </summary>
-    /// <param name="memo">Peer sets of the previous compile to reuse where their inputs did not change; null to resolve all.</param>
+    /// <param name="memo">What the previous compile made, to reuse where its inputs did not change (see <see cref="CompileMemo"/>); null to make all anew.</param>
     public static CompiledPolicy Compile(PolicySet policies, ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods, string tableName = "weft", CompileMemo? memo = null)
     {
-        memo?.Begin();
         cluster = WithLocalAddresses(cluster, localPods);
         var table = new NftTable(tableName);
         var egress = table.AddMap(EgressMap, "ifname", "verdict");
         var ingress = table.AddMap(IngressMap, "ifname", "verdict");
         var known = table.AddSet(KnownVeths, "ifname");
         var selection = new Selection(cluster);
+        memo?.Begin(selection);
         var matches = new RuleMatches(table, selection, memo);
-        var rules = policies.Rules.OrderBy(r => r, LadderOrder.Instance).ToList();
-        var ladders = new NamespaceLadders(rules, policies.Isolations);
+        var ladders = memo?.Ladders(policies) ?? new NamespaceLadders([.. policies.Rules.Order(LadderOrder.Instance)], policies.Isolations);
 
         foreach (var local in localPods.OrderBy(p => p.HostVeth, StringComparer.Ordinal))
         {
@@ -58,15 +57,11 @@ public static class PolicyCompiler
             {
                 continue;
             }
+            var chains = PodChains(table, pod, local.HostVeth, ladders, selection, matches, memo);
             var quoted = $"\"{local.HostVeth}\"";
             known.Add(quoted);
-            foreach (var direction in new[] { Direction.Egress, Direction.Ingress })
-            {
-                var chain = table.AddChain(NftNames.Make(direction == Direction.Egress ? "eg" : "in", pod.Namespace, pod.Name));
-                var (ladder, isolations) = ladders.For(pod.Namespace);
-                PodChain.Fill(table, chain, direction, pod, ladder, isolations, selection, matches);
-                (direction == Direction.Egress ? egress : ingress).Add(quoted, $"jump {chain.Name}");
-            }
+            egress.Add(quoted, $"jump {chains.Egress}");
+            ingress.Add(quoted, $"jump {chains.Ingress}");
         }
 
         table.AddChain(PodChain.ToIngress).Add($"oifname vmap @{IngressMap}").Add("accept");
@@ -86,6 +81,33 @@ public static class PolicyCompiler
             .Add($"iifname {prefix} iifname != {vxlan} iifname != @{KnownVeths} counter drop comment \"unconfigured pod veth\"")
             .Add($"iifname vmap @{EgressMap}");
         return new CompiledPolicy(table, known.Elements.Keys.Select(k => k.Trim('"')).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>The pod's chains in <paramref name="table"/>: the previous compile's when their inputs did not change, else new ones.</summary>
+    private static PodChains PodChains(NftTable table, PodInfo pod, string veth, NamespaceLadders ladders, Selection selection, RuleMatches matches, CompileMemo? memo)
+    {
+        var (ladder, isolations) = ladders.For(pod.Namespace);
+        var ns = selection.Namespace(pod.Namespace);
+        var chains = memo?.ReusePod(veth, c => c.Fits(pod, ns, ladder, isolations, selection));
+        if (chains is not null)
+        {
+            chains.Chains.ForEach(c => table.AddExisting(c));
+            chains.Sets.ForEach(make => make(matches));
+        }
+        else
+        {
+            chains = new PodChains(pod, ns, ladder, isolations);
+            matches.Recording = chains;
+            foreach (var direction in new[] { Direction.Egress, Direction.Ingress })
+            {
+                var chain = table.AddChain(direction == Direction.Egress ? chains.Egress : chains.Ingress);
+                chains.Chains.Add(chain);
+                PodChain.Fill(table, chain, direction, pod, ladder, isolations, selection, matches, chains.Chains);
+            }
+            matches.Recording = null;
+        }
+        memo?.RememberPod(veth, chains);
+        return chains;
     }
 
     private static ClusterSnapshot WithLocalAddresses(ClusterSnapshot cluster, IReadOnlyCollection<LocalPod> localPods) =>

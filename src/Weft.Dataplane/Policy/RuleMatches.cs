@@ -14,6 +14,13 @@ namespace Weft.Dataplane.Policy;
 /// </summary>
 internal sealed class RuleMatches(NftTable table, Selection selection, CompileMemo? memo)
 {
+    private readonly NftTable _table = table;
+    private readonly Selection _selection = selection;
+    private readonly CompileMemo? _memo = memo;
+
+    /// <summary>While set, the sets the lines name and the snapshot parts their text came from are noted there.</summary>
+    public PodChains? Recording { get; set; }
+
     public IEnumerable<string> For(PolicyRule rule, PodInfo subject)
     {
         IReadOnlyList<PortMatch?> ports = rule.Ports.Count == 0 ? [null] : [.. rule.Ports];
@@ -42,17 +49,20 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
             // The subject is the destination: its own container ports give the number.
             return Resolve(subject, port, name).SelectMany(p => Addresses(rule, pi, peer, subject).Select(a => Join(a, L4(p.Protocol, p.Port))));
         }
-        // Egress: each destination pod may give the name another number; group destinations by number.
+        // Egress: each destination pod may give the name another number; group destinations by number. The
+        // numbers come from the covered pods, so a pod's chain holding these lines depends on their lists.
+        var subjectNamespace = subject.Namespace;
+        Recording?.Derived.Add((s => s.CoveredLists(peer, subjectNamespace), _selection.CoveredLists(peer, subjectNamespace)));
         var lines = new List<string>();
-        var groups = selection.PodsCoveredBy(peer, subject.Namespace)
+        var groups = _selection.PodsCoveredBy(peer, subject.Namespace)
             .SelectMany(pod => Resolve(pod, port, name).Select(p => (Port: p, Pod: pod)))
             .GroupBy(x => x.Port, x => x.Pod)
             .OrderBy(g => g.Key.Port).ThenBy(g => g.Key.Protocol);
         foreach (var group in groups)
         {
-            var ips = group.SelectMany(p => p.Addresses).Where(a => peer is not IpBlockPeer b || b.Matches(a));
+            List<IPAddress> ips = [.. group.SelectMany(p => p.Addresses).Where(a => peer is not IpBlockPeer b || b.Matches(a)).Distinct()];
             var tag = $"n{mi}-{group.Key.Port}-{Protocols.Name(group.Key.Protocol).ToLowerInvariant()}";
-            lines.AddRange(AddressSets(rule, pi, tag, ips, subject).Select(a => Join(a, L4(group.Key.Protocol, group.Key.Port))));
+            lines.AddRange(AddressSets(rule, pi, tag, _ => [ips], _ => ips, subject.Namespace).Select(a => Join(a, L4(group.Key.Protocol, group.Key.Port))));
         }
         return lines;
     }
@@ -64,7 +74,7 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
     {
         AnyPeer or EntityPeer { Entity: Entity.All } => [""],
         PodPeer p => PodSets(rule, pi, p, subject),
-        NodePeer n => AddressSets(rule, pi, "", selection.NodeAddresses(n), null),
+        NodePeer n => AddressSets(rule, pi, "", m => [n, .. m._selection.Nodes], m => [.. m._selection.NodeAddresses(n).Distinct()], null),
         IpBlockPeer b => [IpBlock(rule, pi, b)],
         EntityPeer e => EntityLines(rule, e.Entity),
         NotPeer { Inner: PodPeer p } => PodSets(rule, pi, p, subject).Select(line => line.Replace(" @", " != @", StringComparison.Ordinal)),
@@ -79,38 +89,50 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
     /// </summary>
     private IEnumerable<string> EntityLines(PolicyRule rule, Entity entity)
     {
-        var cluster = selection.ClusterAddresses();
-        IEnumerable<string> Lines(string tag, IEnumerable<IPAddress> addresses, bool negate, bool v4 = true, bool v6 = true)
+        IEnumerable<string> Lines(string tag, bool negate, bool v4 = true, bool v6 = true)
         {
             foreach (var v in new[] { false, true }.Where(v => v ? v6 : v4))
             {
                 var name = NftNames.Make("entity", tag, v ? "v6" : "v4");
-                if (!table.Sets.ContainsKey(name))
-                {
-                    // Every pod of the cluster is in it: reuse it while no namespace's pod list and no node changed.
-                    object[] inputs = [tag, .. selection.ClusterInputs()];
-                    if (memo?.Reuse(name, inputs) is { } reused)
-                    {
-                        table.AddExisting(reused);
-                    }
-                    else
-                    {
-                        var set = Fill(table.AddSet(name, v ? "ipv6_addr" : "ipv4_addr"), [.. addresses], v);
-                        memo?.Remember(name, inputs, set);
-                    }
-                }
+                Need(m => m.EnsureEntitySet(name, tag, v));
                 yield return $"{Family(v)} {Field(rule)} {(negate ? "!= " : "")}@{name}";
             }
         }
         return entity switch
         {
-            Entity.Cluster => Lines("cluster", cluster, negate: false),
-            Entity.World => Lines("cluster", cluster, negate: true),
-            Entity.WorldV4 => Lines("cluster", cluster, negate: true, v6: false),
-            Entity.WorldV6 => Lines("cluster", cluster, negate: true, v4: false),
-            Entity.Host or Entity.RemoteNode => Lines("nodes", selection.NodeAddresses(new NodePeer(Selector.All)), negate: false),
+            Entity.Cluster => Lines("cluster", negate: false),
+            Entity.World => Lines("cluster", negate: true),
+            Entity.WorldV4 => Lines("cluster", negate: true, v6: false),
+            Entity.WorldV6 => Lines("cluster", negate: true, v4: false),
+            Entity.Host or Entity.RemoteNode => Lines("nodes", negate: false),
             _ => [],
         };
+    }
+
+    /// <summary>
+    /// The cluster set holds every pod of the cluster: the memo carries it from compile to compile, changed by
+    /// the addresses that came or went. The node set is reused while no node changed.
+    /// </summary>
+    private void EnsureEntitySet(string name, string tag, bool v6)
+    {
+        if (_table.Sets.ContainsKey(name))
+        {
+            return;
+        }
+        if (tag == "cluster" && _memo is not null)
+        {
+            _memo.Cluster.AddTo(_table, name, v6, _selection);
+            return;
+        }
+        object[] inputs = [tag, .. _selection.Nodes];
+        if (_memo?.Reuse(name, inputs) is { } reused)
+        {
+            _table.AddExisting(reused);
+            return;
+        }
+        var addresses = tag == "cluster" ? _selection.ClusterAddresses() : _selection.NodeAddresses(new NodePeer(Selector.All));
+        var set = Fill(_table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr"), [.. addresses.Distinct()], v6);
+        _memo?.Remember(name, inputs, set);
     }
 
     /// <summary>
@@ -139,56 +161,74 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         return text;
     }
 
-    /// <summary>One IPv4 and one IPv6 line, even for empty sets, so a pod joining later is only a set-element add.</summary>
-    /// <summary>A pod peer's sets, reused from the memo when the peer and the pods of every namespace it covers are unchanged.</summary>
+    /// <summary>A pod peer's two sets (IPv4 and IPv6), shared by every subject of the rule (per subject namespace where the peer is relative to it).</summary>
     private IEnumerable<string> PodSets(PolicyRule rule, int pi, PodPeer peer, PodInfo subject)
     {
-        var perSubject = peer.Namespaces is SameNamespaceAsSubject or NamespacesSharingLabels ? subject : null;
-        var lines = new List<string>(2);
-        object[]? inputs = null;
-        List<IPAddress>? all = null;
-        foreach (var v6 in new[] { false, true })
+        var perSubject = peer.Namespaces is SameNamespaceAsSubject or NamespacesSharingLabels ? subject.Namespace : null;
+        var v4 = SetName(rule, $"p{pi}", "v4", perSubject);
+        var v6 = SetName(rule, $"p{pi}", "v6", perSubject);
+        var subjectNamespace = subject.Namespace;
+        Need(m => m.EnsurePodSets(v4, v6, peer, subjectNamespace));
+        return [$"ip {Field(rule)} @{v4}", $"ip6 {Field(rule)} @{v6}"];
+    }
+
+    /// <summary>Makes both sets, or reuses them from the memo when the peer and the pods of every namespace it covers are unchanged.</summary>
+    private void EnsurePodSets(string v4, string v6, PodPeer peer, string subjectNamespace)
+    {
+        if (_table.Sets.ContainsKey(v4))
         {
-            var name = SetName(rule, $"p{pi}", v6 ? "v6" : "v4", perSubject?.Namespace);
-            lines.Add($"{Family(v6)} {Field(rule)} @{name}");
-            if (table.Sets.ContainsKey(name))
-            {
-                continue;
-            }
-            if (memo is not null)
-            {
-                inputs ??= [peer, .. selection.NamespacesOf(peer.Namespaces, subject.Namespace).SelectMany(ns => new object[] { ns, selection.PodsIn(ns) })];
-                if (memo.Reuse(name, inputs) is { } reused)
-                {
-                    table.AddExisting(reused);
-                    continue;
-                }
-            }
-            all ??= [.. selection.PodsOf(peer, subject.Namespace).SelectMany(x => x.Addresses).Distinct()];
-            var set = Fill(table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr"), all, v6);
-            if (inputs is not null)
-            {
-                memo!.Remember(name, inputs, set);
-            }
+            return;
         }
-        return lines;
+        IEnumerable<string> Covered() => _selection.NamespacesOf(peer.Namespaces, subjectNamespace);
+        if (_memo?.ReusePeerSets(v4, peer, Covered) is { } reused)
+        {
+            _table.AddExisting(reused.V4);
+            _table.AddExisting(reused.V6);
+            return;
+        }
+        List<IPAddress> all = [.. _selection.PodsOf(peer, subjectNamespace).SelectMany(x => x.Addresses).Distinct()];
+        var sets = new CompileMemo.PeerSets(peer, [.. Covered()],
+            Fill(_table.AddSet(v4, "ipv4_addr"), all, v6: false), Fill(_table.AddSet(v6, "ipv6_addr"), all, v6: true));
+        _memo?.RememberPeerSets(v4, sets);
     }
 
     /// <summary>One IPv4 and one IPv6 line, even for empty sets, so a pod joining later is only a set-element add.</summary>
-    /// <remarks>A set's name determines its content, so every later subject of the rule reuses it as it is.</remarks>
-    private IEnumerable<string> AddressSets(PolicyRule rule, int pi, string tag, IEnumerable<IPAddress> addresses, PodInfo? perSubject)
+    /// <remarks>
+    /// A set's name determines its content, so every later subject of the rule reuses it as it is. The sets are
+    /// reused from the memo while <paramref name="inputs"/> (the snapshot parts the addresses come from) are.
+    /// </remarks>
+    private IEnumerable<string> AddressSets(PolicyRule rule, int pi, string tag, Func<RuleMatches, object[]> inputs,
+        Func<RuleMatches, List<IPAddress>> addresses, string? perSubject)
     {
-        List<IPAddress>? all = null;
-        foreach (var v6 in new[] { false, true })
+        var v4 = SetName(rule, $"p{pi}{tag}", "v4", perSubject);
+        var v6 = SetName(rule, $"p{pi}{tag}", "v6", perSubject);
+        Need(m =>
         {
-            var name = SetName(rule, $"p{pi}{tag}", v6 ? "v6" : "v4", perSubject?.Namespace);
-            if (!table.Sets.ContainsKey(name))
+            if (m._table.Sets.ContainsKey(v4))
             {
-                all ??= [.. addresses.Distinct()];
-                Fill(table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr"), all, v6);
+                return;
             }
-            yield return $"{Family(v6)} {Field(rule)} @{name}";
-        }
+            var from = inputs(m);
+            if (m._memo?.Reuse(v4, from) is { } r4 && m._memo.Reuse(v6, from) is { } r6)
+            {
+                m._table.AddExisting(r4);
+                m._table.AddExisting(r6);
+                return;
+            }
+            var all = addresses(m);
+            var set4 = Fill(m._table.AddSet(v4, "ipv4_addr"), all, v6: false);
+            var set6 = Fill(m._table.AddSet(v6, "ipv6_addr"), all, v6: true);
+            m._memo?.Remember(v4, from, set4);
+            m._memo?.Remember(v6, from, set6);
+        });
+        return [$"ip {Field(rule)} @{v4}", $"ip6 {Field(rule)} @{v6}"];
+    }
+
+    /// <summary>Makes what lines refer to, now and again in every later compile that reuses the lines.</summary>
+    private void Need(Action<RuleMatches> make)
+    {
+        Recording?.Sets.Add(make);
+        make(this);
     }
 
     private static NftSet Fill(NftSet set, List<IPAddress> addresses, bool v6)
@@ -205,7 +245,6 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         var v6 = block.Cidr.Network.AddressFamily == AddressFamily.InterNetworkV6;
         var type = v6 ? "ipv6_addr" : "ipv4_addr";
         var allow = SetName(rule, $"p{pi}", "cidr", null);
-        Set(allow, type, NftSetFlags.Interval).Add(block.Cidr.ToString());
         var text = $"{Family(v6)} {Field(rule)} @{allow}";
         if (block.OutsideClusterOnly)
         {
@@ -213,24 +252,38 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         }
         // Interval sets reject overlapping elements: keep only excepts not inside another except.
         var excepts = block.Except.Where(e => !block.Except.Any(o => o != e && o.StrictlyContains(e))).Distinct().ToList();
-        if (excepts.Count == 0)
+        var except = excepts.Count == 0 ? null : SetName(rule, $"p{pi}", "except", null);
+        // The sets follow from the peer alone: reused from the memo while the rule's peer is the same.
+        Need(m => m.EnsureStatic(allow, type, block, set => set.Add(block.Cidr.ToString())));
+        if (except is not null)
         {
-            return text;
+            Need(m => m.EnsureStatic(except, type, block, set => excepts.ForEach(e => set.Add(e.ToString()))));
         }
-        var except = SetName(rule, $"p{pi}", "except", null);
-        var set = Set(except, type, NftSetFlags.Interval);
-        excepts.ForEach(e => set.Add(e.ToString()));
-        return $"{text} {Family(v6)} {Field(rule)} != @{except}";
+        return except is null ? text : $"{text} {Family(v6)} {Field(rule)} != @{except}";
     }
 
-    private NftSet Set(string name, string type, NftSetFlags flags) =>
-        table.Sets.TryGetValue(name, out var existing) ? existing : table.AddSet(name, type, flags);
+    private void EnsureStatic(string name, string type, Peer peer, Action<NftSet> fill)
+    {
+        if (_table.Sets.ContainsKey(name))
+        {
+            return;
+        }
+        object[] inputs = [peer];
+        if (_memo?.Reuse(name, inputs) is { } reused)
+        {
+            _table.AddExisting(reused);
+            return;
+        }
+        var set = _table.AddSet(name, type, NftSetFlags.Interval);
+        fill(set);
+        _memo?.Remember(name, inputs, set);
+    }
 
     /// <summary>Readable policy and rule, plus a hash of the full rule key so names that normalize alike stay apart.</summary>
     private string SetName(PolicyRule rule, string peer, string kind, string? subjectNamespace)
     {
         var key = rule.Id.Key + "|" + peer + "|" + kind + "|" + subjectNamespace;
-        return memo is null ? MakeSetName(rule, key, peer, kind) : memo.Name(key, () => MakeSetName(rule, key, peer, kind));
+        return _memo is null ? MakeSetName(rule, key, peer, kind) : _memo.Name(key, () => MakeSetName(rule, key, peer, kind));
     }
 
     private static string MakeSetName(PolicyRule rule, string key, string peer, string kind)

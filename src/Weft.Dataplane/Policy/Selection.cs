@@ -38,9 +38,26 @@ internal sealed class Selection(ClusterSnapshot cluster)
         _ => [],
     };
 
-    /// <summary>What the cluster-wide address sets are made from: each namespace's pod-list instance and each node.</summary>
-    public IEnumerable<object> ClusterInputs() =>
-        cluster.NamespaceNames.SelectMany(ns => new object[] { ns, cluster.PodsIn(ns) }).Concat(cluster.Nodes);
+    /// <summary>
+    /// The names and pod-list instances of the namespaces <see cref="PodsCoveredBy"/> looks at: what a named
+    /// port's resolution depends on.
+    /// </summary>
+    public object[] CoveredLists(Peer peer, string subjectNamespace)
+    {
+        var namespaces = peer switch
+        {
+            AnyPeer or EntityPeer { Entity: Entity.All or Entity.Cluster } or IpBlockPeer => cluster.NamespaceNames,
+            PodPeer p => NamespacesOf(p.Namespaces, subjectNamespace),
+            _ => [],
+        };
+        return [.. namespaces.SelectMany(ns => new object[] { ns, cluster.PodsIn(ns) })];
+    }
+
+    public IReadOnlyList<string> NamespaceNames => cluster.NamespaceNames;
+
+    public IReadOnlyList<NodeInfo> Nodes => cluster.Nodes;
+
+    public NamespaceInfo Namespace(string name) => cluster.Namespace(name);
 
     /// <summary>Every pod and node address of the cluster (the "cluster" entity; "world" is the rest).</summary>
     public IEnumerable<System.Net.IPAddress> ClusterAddresses() =>

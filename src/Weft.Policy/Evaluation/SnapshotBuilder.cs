@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Weft.Model;
 
 namespace Weft.Policy.Evaluation;
@@ -11,42 +10,80 @@ namespace Weft.Policy.Evaluation;
 /// </summary>
 public sealed class SnapshotBuilder
 {
-    private readonly ConditionalWeakTable<Resource, PodInfo> _pods = new();
-    private readonly ConditionalWeakTable<Resource, NamespaceInfo> _namespaces = new();
-    private Dictionary<string, (List<PodInfo> Arrived, IReadOnlyList<PodInfo> Sorted)> _lists = new(StringComparer.Ordinal);
+    private readonly RoundCache<Resource, PodInfo> _pods = new();
+    private readonly RoundCache<Resource, NamespaceInfo> _namespaces = new();
+    private Dictionary<string, (IReadOnlyList<PodInfo> Arrived, IReadOnlyList<PodInfo> Sorted)> _lists = new(StringComparer.Ordinal);
 
     /// <summary>A snapshot of <paramref name="namespaces"/>, <paramref name="pods"/> and <paramref name="extraPods"/> (pods known without an object).</summary>
     public ClusterSnapshot Build(IEnumerable<Resource> namespaces, IEnumerable<Resource> pods, IEnumerable<PodInfo>? extraPods = null, IEnumerable<NodeInfo>? nodes = null)
     {
+        _pods.NextRound();
+        _namespaces.NextRound();
         var nsInfos = new Dictionary<string, NamespaceInfo>(StringComparer.Ordinal);
         foreach (var r in namespaces)
         {
-            var info = _namespaces.GetValue(r, static r => { var v = new NamespaceView(r); return new NamespaceInfo(v.Name, v.Labels); });
+            var info = _namespaces.Get(r, static r => { var v = new NamespaceView(r); return new NamespaceInfo(v.Name, v.Labels); });
             nsInfos[info.Name] = info;
         }
 
-        var arrived = new Dictionary<string, List<PodInfo>>(StringComparer.Ordinal);
-        foreach (var pod in pods.Select(r => _pods.GetValue(r, ClusterSnapshot.FromPod)).Concat(extraPods ?? []))
+        // Pods arrive grouped by namespace, in the informer's order. A namespace whose pods arrive as the same
+        // instances in the same order as last time keeps its sorted list, and no list is made for it.
+        var arrivals = new Dictionary<string, Arrival>(StringComparer.Ordinal);
+        Arrival? current = null;
+        foreach (var pod in pods.Select(r => _pods.Get(r, ClusterSnapshot.FromPod)).Concat(extraPods ?? []))
         {
-            if (!arrived.TryGetValue(pod.Namespace, out var list))
+            if (current is null || !string.Equals(current.Namespace, pod.Namespace, StringComparison.Ordinal))
             {
-                arrived[pod.Namespace] = list = [];
+                if (!arrivals.TryGetValue(pod.Namespace, out current))
+                {
+                    arrivals[pod.Namespace] = current = new Arrival(pod.Namespace, _lists.TryGetValue(pod.Namespace, out var last) ? last : null);
+                }
             }
-            list.Add(pod);
+            current.Add(pod);
         }
 
-        var next = new Dictionary<string, (List<PodInfo>, IReadOnlyList<PodInfo>)>(StringComparer.Ordinal);
-        var sorted = new Dictionary<string, IReadOnlyList<PodInfo>>(StringComparer.Ordinal);
-        foreach (var (ns, list) in arrived)
+        var next = new Dictionary<string, (IReadOnlyList<PodInfo> Arrived, IReadOnlyList<PodInfo> Sorted)>(arrivals.Count, StringComparer.Ordinal);
+        var sorted = new Dictionary<string, IReadOnlyList<PodInfo>>(arrivals.Count, StringComparer.Ordinal);
+        foreach (var (ns, arrival) in arrivals)
         {
-            // The same pods arriving in the same order (the informer keeps it) means the same sorted list.
-            var same = _lists.TryGetValue(ns, out var previous) && previous.Arrived.Count == list.Count
-                && previous.Arrived.Zip(list).All(x => ReferenceEquals(x.First, x.Second));
-            var result = same ? previous.Sorted : [.. list.OrderBy(p => p.Name, StringComparer.Ordinal)];
-            next[ns] = (list, result);
-            sorted[ns] = result;
+            var result = next[ns] = arrival.Result();
+            sorted[ns] = result.Sorted;
         }
         _lists = next;
         return new ClusterSnapshot(nsInfos, sorted, [.. nodes ?? []]);
+    }
+
+    /// <summary>One namespace's pods as they arrive, compared on the way with the previous build's arrival.</summary>
+    private sealed class Arrival(string ns, (IReadOnlyList<PodInfo> Arrived, IReadOnlyList<PodInfo> Sorted)? previous)
+    {
+        private int _matched;
+        private List<PodInfo>? _fresh;
+
+        public string Namespace => ns;
+
+        public void Add(PodInfo pod)
+        {
+            if (_fresh is null)
+            {
+                if (previous is { } p && _matched < p.Arrived.Count && ReferenceEquals(p.Arrived[_matched], pod))
+                {
+                    _matched++;
+                    return;
+                }
+                _fresh = [.. previous?.Arrived.Take(_matched) ?? []];
+            }
+            _fresh.Add(pod);
+        }
+
+        /// <summary>The arrival and its list sorted by name: the previous ones when the same pods came in the same order.</summary>
+        public (IReadOnlyList<PodInfo> Arrived, IReadOnlyList<PodInfo> Sorted) Result()
+        {
+            if (_fresh is null && previous is { } p && _matched == p.Arrived.Count)
+            {
+                return p;
+            }
+            var arrived = _fresh ?? [.. previous?.Arrived.Take(_matched) ?? []];
+            return (arrived, [.. arrived.OrderBy(x => x.Name, StringComparer.Ordinal)]);
+        }
     }
 }
