@@ -44,6 +44,12 @@ public sealed class PodView
 
     public bool HostNetwork => JsonRead.Bool(Resource.Spec?["hostNetwork"]) ?? false;
 
+    /// <summary>spec.serviceAccountName (or the deprecated spec.serviceAccount); "default", as admission sets it, when neither is.</summary>
+    public string ServiceAccountName =>
+        JsonRead.String(Resource.Spec?["serviceAccountName"]) is { Length: > 0 } name ? name
+        : JsonRead.String(Resource.Spec?["serviceAccount"]) is { Length: > 0 } old ? old
+        : "default";
+
     public IReadOnlyList<ContainerInfo> Containers =>
         JsonRead.Objects(Resource.Spec?["containers"]).Select(ReadContainer).ToList();
 

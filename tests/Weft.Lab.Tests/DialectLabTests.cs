@@ -223,6 +223,48 @@ public sealed class DialectLabTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("prod/server", (string?)record["srcPod"]);
     }
 
+    /// <summary>
+    /// Antrea, Cilium and Calico policies that select by service account, on pods whose accounts differ: prod/api runs
+    /// as "api", every other pod as "default" (no serviceAccountName). The kernel shows the evaluator's matrix.
+    /// </summary>
+    [Fact]
+    public async Task Service_account_selections_of_three_dialects_hold_in_the_kernel()
+    {
+        await _lab.ApplyPodAsync("prod", "api", "node2", [80, 81], new() { ["app"] = "client" }, serviceAccount: "api");
+        await _lab.WaitRunningAsync(6);
+        string[] policies =
+        [
+            """
+            {"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"db-from-api","namespace":"dev"},
+             "spec":{"selector":"app == 'db'","ingress":[{"action":"Allow","source":{"namespaceSelector":"all()","serviceAccounts":{"names":["api"]}}}]}}
+            """,
+            """
+            {"apiVersion":"cilium.io/v2","kind":"CiliumNetworkPolicy","metadata":{"name":"web-from-api","namespace":"dev"},
+             "spec":{"endpointSelector":{"matchLabels":{"app":"web"}},"ingress":[
+               {"fromEndpoints":[{"matchLabels":{"io.cilium.k8s.policy.serviceaccount":"api","k8s:io.kubernetes.pod.namespace":"prod"}}]}]}}
+            """,
+            """
+            {"apiVersion":"crd.antrea.io/v1beta1","kind":"ClusterNetworkPolicy","metadata":{"name":"tool-not-from-api"},
+             "spec":{"priority":1,"tier":"application","appliedTo":[{"serviceAccount":{"name":"default","namespace":"ops"}}],"ingress":[
+               {"action":"Drop","from":[{"serviceAccount":{"name":"api","namespace":"prod"}}]}]}}
+            """,
+        ];
+        foreach (var policy in policies)
+        {
+            await _lab.Store.CreateAsync(ResourceJson.Parse(policy));
+        }
+
+        var predicted = Matrix(Weft("policy", "matrix", "--port", "80", "--protocol", "TCP", "-o", "json"));
+        await UntilEqualAsync(predicted, 80, "TCP");
+        Assert.True(predicted[("prod/api", "dev/db")], "Calico serviceAccounts.names admits api");
+        Assert.False(predicted[("prod/client", "dev/db")], "and nobody else");
+        Assert.True(predicted[("prod/api", "dev/web")], "Cilium's service-account label admits api");
+        Assert.False(predicted[("prod/client", "dev/web")], "and nobody else");
+        Assert.False(predicted[("prod/api", "ops/tool")], "Antrea drops api at the pods running as ops/default");
+        Assert.True(predicted[("prod/client", "ops/tool")], "and only api");
+        Assert.Contains("antrea:ClusterNetworkPolicy/tool-not-from-api", Weft("policy", "explain", "--from", "prod/api", "--to", "ops/tool", "--port", "80", "--protocol", "TCP"), StringComparison.Ordinal);
+    }
+
     private async Task<Dictionary<(string, string), bool>> UntilEqualAsync(Dictionary<(string, string), bool> predicted, int port, string protocol)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -47,9 +47,10 @@ public sealed class LabHandle : IAsyncDisposable
     /// <summary>The CLI as built next to the tests: `dotnet weft.dll lab supervise …`.</summary>
     private static string[] SupervisorCommand() => ["/usr/bin/env", "dotnet", Path.Combine(AppContext.BaseDirectory, "weft.dll")];
 
-    public async Task<Resource> ApplyPodAsync(string ns, string name, string? node = null, int[]? ports = null, Dictionary<string, string>? labels = null)
+    public async Task<Resource> ApplyPodAsync(string ns, string name, string? node = null, int[]? ports = null, Dictionary<string, string>? labels = null,
+        string? serviceAccount = null)
     {
-        var pod = TestPods.Pod(ns, name, node, ports ?? [80], labels);
+        var pod = TestPods.Pod(ns, name, node, ports ?? [80], labels, serviceAccount);
         return await Store.CreateAsync(pod);
     }
 

@@ -5,7 +5,7 @@ namespace Weft.Lab.Tests;
 
 internal static class TestPods
 {
-    public static Resource Pod(string ns, string name, string? node, int[] ports, Dictionary<string, string>? labels = null)
+    public static Resource Pod(string ns, string name, string? node, int[] ports, Dictionary<string, string>? labels = null, string? serviceAccount = null)
     {
         var spec = new JsonObject
         {
@@ -19,6 +19,10 @@ internal static class TestPods
         if (node is not null)
         {
             spec["nodeName"] = node;
+        }
+        if (serviceAccount is not null)
+        {
+            spec["serviceAccountName"] = serviceAccount;
         }
         return new Resource
         {

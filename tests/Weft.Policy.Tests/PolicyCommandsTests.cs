@@ -93,6 +93,8 @@ public sealed class PolicyCommandsTests : IDisposable
     [InlineData(1, "explain", "--to", "x/a", "-f", "/nonexistent")]
     [InlineData(1, "matrix", "--protocol", "ICMP", "-f", "/nonexistent")]
     [InlineData(1, "matrix", "--bogus", "1", "-f", "/nonexistent")]
+    [InlineData(1, "matrix", "--source-port", "0", "-f", "/nonexistent")]
+    [InlineData(1, "explain", "--from", "x/a", "--to", "x/b", "--source-port", "http", "-f", "/nonexistent")]
     [InlineData(1, "matrix", "--lab", "wt-no-such-lab")]
     public async Task Usage_errors_fail_with_a_message(int code, params string[] argv)
     {

@@ -17,8 +17,8 @@ internal static class PolicyCommands
 {
     private const string Usage = """
         usage:
-          weft policy explain --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP|UDP|SCTP] [-f FILE|DIR ... | --lab NAME]
-          weft policy matrix [--port 80] [--protocol TCP|UDP|SCTP] [-o json] [-f FILE|DIR ... | --lab NAME]
+          weft policy explain --from NS/POD|IP --to NS/POD|IP [--port 80] [--protocol TCP|UDP|SCTP] [--source-port N] [-f FILE|DIR ... | --lab NAME]
+          weft policy matrix [--port 80] [--protocol TCP|UDP|SCTP] [--source-port N] [-o json] [-f FILE|DIR ... | --lab NAME]
           weft policy drops [--follow] [-o json] [--lab NAME]
           weft policy stats [-o json] [--lab NAME]
           weft policy convert --to networkpolicy|anp|antrea|calico|cilium -f FILE|DIR ...
@@ -86,7 +86,7 @@ internal static class PolicyCommands
             return 0;
         }
         var ids = matrix.Matrix.Keys.ToList();
-        stdout.WriteLine($"reachability {Protocols.Name(matrix.Protocol)}/{matrix.Port} by policy: rows = from, columns = to, "
+        stdout.WriteLine($"reachability {connection} by policy: rows = from, columns = to, "
             + $"'.' = allowed, 'X' = denied ({matrix.Reachable}/{matrix.Total} allowed)");
         var table = new TablePrinter(["FROM\\TO", .. ids.Select((_, i) => (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         for (var i = 0; i < ids.Count; i++)
@@ -104,7 +104,15 @@ internal static class PolicyCommands
         var protocol = Protocols.Parse(text) is { } p and (L4Protocol.Tcp or L4Protocol.Udp or L4Protocol.Sctp)
             ? p
             : throw new ArgumentException($"--protocol: '{text}' must be TCP, UDP or SCTP");
-        return port is >= 1 and <= 65535 ? new Connection(protocol, port) : throw new ArgumentException($"--port: {port} must be between 1 and 65535");
+        if (port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"--port: {port} must be between 1 and 65535");
+        }
+        // Without --source-port the client's port is an ephemeral one, which no source-port condition matches.
+        int? source = a.Get("source-port") is null ? null : a.GetInt("source-port", 0);
+        return source is null or (>= 1 and <= 65535)
+            ? new Connection(protocol, port) { SourcePort = source }
+            : throw new ArgumentException($"--source-port: {source} must be between 1 and 65535");
     }
 
     /// <summary>

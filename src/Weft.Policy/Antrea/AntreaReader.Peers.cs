@@ -7,9 +7,6 @@ namespace Weft.Policy.Antrea;
 /// <summary>appliedTo entries (the subjects) and rule peers.</summary>
 internal sealed partial class AntreaReader
 {
-    /// <summary>The label Antrea matches serviceAccount selections on; Antrea reserves the key for this.</summary>
-    public const string ServiceAccountLabel = "internal.antrea.io/service-account";
-
     private static readonly string[] AppliedToFields =
         ["podSelector", "namespaceSelector", "group", "serviceAccount", "service", "nodeSelector", "externalEntitySelector"];
 
@@ -107,7 +104,7 @@ internal sealed partial class AntreaReader
         return (pods, scope);
     }
 
-    /// <summary>Pods running as {namespace, name}, matched the way Antrea does: a reserved pod label in that namespace.</summary>
+    /// <summary>Pods running as {namespace, name}: the reserved service-account label in that namespace, as Antrea matches them.</summary>
     private PodPeer? ServiceAccount(JsonNode node, string path)
     {
         if (node is not JsonObject account || Text(account["name"]) is not { Length: > 0 } name
@@ -116,8 +113,7 @@ internal sealed partial class AntreaReader
             _errors.Required(path, "serviceAccount needs name and namespace");
             return null;
         }
-        Warn(path, $"serviceAccount is matched through the pod label {ServiceAccountLabel}, which the cluster snapshot does not set yet");
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ServiceAccountLabel] = name };
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ReservedLabels.ServiceAccount] = name };
         return new PodPeer(Selector.From(new LabelSelector(labels)), new InNamespace(ns));
     }
 

@@ -35,10 +35,14 @@ internal static class EndpointLabels
     /// <summary>The endpoint expression "in namespace <paramref name="ns"/>" that namespaced policies add.</summary>
     public static Selector InNamespace(string ns) => new LabelExpression(NamespaceKey, SelectorOperator.Equals, [ns]);
 
-    public static bool IsServiceAccountTest(LabelExpression e) =>
-        e.Key == ServiceAccountKey || e.Key.StartsWith(ServiceAccountPrefix, StringComparison.Ordinal);
+    /// <summary>A test on a label of the pod's ServiceAccount object (<c>pcsa.*</c>), which the model does not hold.</summary>
+    public static bool IsServiceAccountLabelTest(LabelExpression e) => e.Key.StartsWith(ServiceAccountPrefix, StringComparison.Ordinal);
 
-    public static bool UsesServiceAccounts(Selector s) => Leaves(s).Any(IsServiceAccountTest);
+    public static bool UsesServiceAccountLabels(Selector s) => Leaves(s).Any(IsServiceAccountLabelTest);
+
+    /// <summary>The expression with Calico's service-account name label spelled as the model's reserved label.</summary>
+    public static Selector WithModelServiceAccount(Selector s) =>
+        Map(s, e => e.Key == ServiceAccountKey ? e with { Key = ReservedLabels.ServiceAccount } : e);
 
     /// <summary>One piece of a split expression: pods matching <see cref="Pods"/> in namespaces matching <see cref="Namespaces"/>.</summary>
     public sealed record Part(Selector Namespaces, Selector Pods);

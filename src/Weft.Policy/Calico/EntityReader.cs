@@ -10,6 +10,9 @@ namespace Weft.Policy.Calico;
 /// <summary>A destination or source port: a number, a "min:max" range, or a name resolved on that side's endpoint.</summary>
 internal readonly record struct PortSpec(PortRange? Range, string? Name);
 
+/// <summary>An EntityRule's serviceAccounts: accounts with one of the names (any when empty) whose labels match the selector.</summary>
+internal sealed record ServiceAccountMatch(IReadOnlyList<string> Names, Selector? Selector);
+
 /// <summary>One side (source or destination) of a Calico rule, as written; selectors are parsed.</summary>
 internal sealed record EntitySide
 {
@@ -21,8 +24,8 @@ internal sealed record EntitySide
     public IReadOnlyList<PortSpec> Ports { get; init; } = [];
     public IReadOnlyList<PortSpec> NotPorts { get; init; } = [];
 
-    /// <summary>serviceAccounts with names or a selector.</summary>
-    public bool ServiceAccounts { get; init; }
+    /// <summary>serviceAccounts: names and a selector over the accounts' labels; null when absent.</summary>
+    public ServiceAccountMatch? ServiceAccounts { get; init; }
 
     /// <summary>services (a Kubernetes Service by name).</summary>
     public bool Services { get; init; }
@@ -197,27 +200,32 @@ internal sealed partial class EntityReader(FieldErrorList errors)
         return new PortSpec(new PortRange(min, max), null);
     }
 
-    private bool ServiceAccounts(JsonNode? node, string path)
+    private ServiceAccountMatch? ServiceAccounts(JsonNode? node, string path)
     {
         if (node is null)
         {
-            return false;
+            return null;
         }
         if (node is not JsonObject accounts)
         {
             errors.Invalid(path, node, "must be an object");
-            return false;
+            return null;
         }
         var names = List(accounts["names"], $"{path}.names");
+        var valid = new List<string>();
         for (var i = 0; i < names.Count; i++)
         {
-            if (Text(names[i]) is null)
+            if (Text(names[i]) is { } name)
+            {
+                valid.Add(name);
+            }
+            else
             {
                 errors.Invalid($"{path}.names[{i}]", names[i], "must be a string");
             }
         }
         var selector = Selector(accounts["selector"], $"{path}.selector", GlobalUse.Forbidden);
-        return names.Count > 0 || selector is not null;
+        return valid.Count > 0 || selector is not null ? new ServiceAccountMatch(valid, selector) : null;
     }
 
     /// <summary>Services stand alone: no other endpoint criteria, and a name.</summary>

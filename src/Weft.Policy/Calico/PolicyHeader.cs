@@ -68,16 +68,16 @@ internal sealed partial class PolicyHeader
     /// <summary>The policy's selector, scoped to its namespace (NetworkPolicy) or namespaceSelector (GlobalNetworkPolicy).</summary>
     public PolicySubject Subject(JsonObject spec, string? ns, EntityReader entities)
     {
-        var selector = entities.Selector(spec["selector"], "spec.selector", EntityReader.GlobalUse.Forbidden) ?? Selector.All;
+        var selector = EndpointLabels.WithModelServiceAccount(entities.Selector(spec["selector"], "spec.selector", EntityReader.GlobalUse.Forbidden) ?? Selector.All);
         string? gap = null;
-        if (EndpointLabels.UsesServiceAccounts(selector))
+        if (EndpointLabels.UsesServiceAccountLabels(selector))
         {
-            gap = "spec.selector: service-account labels are not in the policy model";
-            selector = Widen(selector, EndpointLabels.IsServiceAccountTest);
+            gap = "spec.selector: service-account labels (pcsa.*) are not in the policy model";
+            selector = Widen(selector, EndpointLabels.IsServiceAccountLabelTest);
         }
         if (entities.Selector(spec["serviceAccountSelector"], "spec.serviceAccountSelector", EntityReader.GlobalUse.Forbidden) is not null)
         {
-            gap = "spec.serviceAccountSelector: service accounts are not in the policy model";
+            gap = "spec.serviceAccountSelector: service-account labels are not in the policy model";
         }
         if (!_global)
         {

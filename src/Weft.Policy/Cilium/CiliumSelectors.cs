@@ -206,9 +206,14 @@ internal sealed partial class CiliumSelectors(CiliumScope scope)
             parts.Namespace.Add(new LabelRequirement(key[NamespaceLabelsPrefix.Length..], requirement.Operator, requirement.Values));
             return;
         }
-        if (!nodes && key is ServiceAccountKey or ClusterKey)
+        if (!nodes && key == ServiceAccountKey)
         {
-            scope.Warn(path, $"\"{key}\" is not modelled yet (Weft's pods have no service account or cluster label): every pod lacks this label");
+            AddPod(parts, new LabelRequirement(ReservedLabels.ServiceAccount, requirement.Operator, requirement.Values));
+            return;
+        }
+        if (!nodes && key == ClusterKey)
+        {
+            scope.Warn(path, $"\"{key}\" is not modelled yet (Weft's pods have no cluster label): every pod lacks this label");
         }
         AddPod(parts, new LabelRequirement(key, requirement.Operator, requirement.Values));
     }

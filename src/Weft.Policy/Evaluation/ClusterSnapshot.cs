@@ -10,7 +10,7 @@ public sealed record NamespaceInfo(string Name, IReadOnlyDictionary<string, stri
 /// <summary>A container port as named ports see it.</summary>
 public sealed record PodPort(string? Name, int Port, L4Protocol Protocol);
 
-/// <summary>A pod as policy sees it.</summary>
+/// <summary>A pod as policy sees it: its labels include the <see cref="ReservedLabels"/>.</summary>
 public sealed record PodInfo(
     string Namespace,
     string Name,
@@ -150,6 +150,7 @@ public sealed class ClusterSnapshot
         var ports = pod.Containers.SelectMany(c => c.Ports)
             .Select(p => new PodPort(p.Name, p.ContainerPort, Protocols.Parse(p.Protocol) ?? L4Protocol.Tcp))
             .ToList();
-        return new PodInfo(pod.Namespace, pod.Name, pod.Labels, addresses, ports, pod.HostNetwork);
+        var labels = new Dictionary<string, string>(pod.Labels, StringComparer.Ordinal) { [ReservedLabels.ServiceAccount] = pod.ServiceAccountName };
+        return new PodInfo(pod.Namespace, pod.Name, labels, addresses, ports, pod.HostNetwork);
     }
 }

@@ -47,6 +47,10 @@ internal sealed class PeerMatcher(ClusterSnapshot cluster)
         {
             return false;
         }
+        if (match.SourcePorts is { } sources && (connection.SourcePort is not { } source || !sources.Contains(source)))
+        {
+            return false;
+        }
         return match.Icmp is not { } icmp
             || ((icmp.Type is null || icmp.Type == connection.IcmpType) && (icmp.Code is null || icmp.Code == connection.IcmpCode));
     }

@@ -17,7 +17,13 @@ public sealed record Connection(L4Protocol Protocol, int Port)
     public int? IcmpType { get; init; }
     public int? IcmpCode { get; init; }
 
-    public override string ToString() => $"{Protocols.Name(Protocol)}/{Port}";
+    /// <summary>
+    /// The source port when the question names one. Null is the ephemeral port a client picks, which no
+    /// source-port condition (Calico <c>source.ports</c>, Antrea <c>sourcePort</c>) is taken to match.
+    /// </summary>
+    public int? SourcePort { get; init; }
+
+    public override string ToString() => $"{Protocols.Name(Protocol)}/{Port}" + (SourcePort is { } s ? $" from port {s}" : "");
 }
 
 public enum Outcome

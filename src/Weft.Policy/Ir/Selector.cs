@@ -15,6 +15,30 @@ public abstract record Selector
     public static Selector From(LabelSelector selector) => selector.IsEmpty ? All : new LabelMatch(selector);
 
     public abstract bool Matches(IReadOnlyDictionary<string, string> labels);
+
+    /// <summary>Every label key the selector tests.</summary>
+    public IEnumerable<string> Keys() => this switch
+    {
+        LabelMatch m => m.Selector.MatchLabels.Keys.Concat(m.Selector.MatchExpressions.Select(e => e.Key)),
+        LabelExpression e => [e.Key],
+        AndSelector a => a.Parts.SelectMany(p => p.Keys()),
+        OrSelector o => o.Parts.SelectMany(p => p.Keys()),
+        NotSelector n => n.Inner.Keys(),
+        _ => [],
+    };
+}
+
+/// <summary>
+/// Labels the policy view gives every pod besides its own, for identities the dialects select pods by. Each
+/// front end maps its own spelling onto them (Antrea <c>serviceAccount</c>, Cilium
+/// <c>io.cilium.k8s.policy.serviceaccount</c>, Calico <c>projectcalico.org/serviceaccount</c> and
+/// <c>serviceAccounts.names</c>). The pod's own label of the same key is overridden, so no pod can claim another
+/// identity by labelling itself.
+/// </summary>
+public static class ReservedLabels
+{
+    /// <summary>The name of the pod's service account (<c>spec.serviceAccountName</c>, "default" when unset).</summary>
+    public const string ServiceAccount = "policy.weft.dev/serviceaccount";
 }
 
 /// <summary>Every object.</summary>

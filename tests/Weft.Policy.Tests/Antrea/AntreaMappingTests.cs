@@ -232,8 +232,9 @@ public class AntreaMappingTests
         Assert.DoesNotContain(set.Rules, r => r.Id.Index == 1);
         var peer = Assert.IsType<PodPeer>(Assert.Single(set.Rules.Single(r => r.Id.Index == 2).Peers));
         Assert.Equal(new InNamespace("prod"), peer.Namespaces);
-        Assert.True(peer.Pods.Matches(new Dictionary<string, string> { ["internal.antrea.io/service-account"] = "sa" }));
-        Assert.Equal(4, set.Warnings.Count);
+        Assert.True(peer.Pods.Matches(new Dictionary<string, string> { [ReservedLabels.ServiceAccount] = "sa" }));
+        Assert.Equal(3, set.Warnings.Count);
+        Assert.DoesNotContain(set.Warnings, w => w.Contains("serviceAccount", StringComparison.Ordinal));
         Assert.Contains(set.Warnings, w => w.Contains("spec.egress[0].toServices", StringComparison.Ordinal));
         Assert.Contains(set.Warnings, w => w.Contains("spec.egress[1].protocols: IGMP", StringComparison.Ordinal));
         Assert.True(Evaluator(Acnp("priority: 1\nappliedTo: [{podSelector: {}}]\negress: [{action: Drop, toServices: [{name: web, namespace: prod}]}]"))

@@ -177,6 +177,19 @@ public class CalicoSemanticsTests
     }
 
     [Fact]
+    public void A_source_port_condition_matches_only_a_named_source_port_in_its_range()
+    {
+        var e = With(Np("selector: app == 'a'\ningress:\n- action: Allow\n  protocol: TCP\n  source: {ports: ['1000:2000']}\n  destination: {ports: [80]}"));
+        var at = (int? source) => e.Evaluate("y/b", "x/a", new Connection(L4Protocol.Tcp, 80) { SourcePort = source }).Allowed;
+        Assert.True(at(1500));
+        Assert.True(at(2000));
+        Assert.False(at(2001));
+        // An ephemeral port the question does not name is not taken to be in the range: the kernel checks the real one.
+        Assert.False(at(null));
+        Assert.Equal("TCP/80 from port 1500", new Connection(L4Protocol.Tcp, 80) { SourcePort = 1500 }.ToString());
+    }
+
+    [Fact]
     public void Types_restrict_which_rules_apply()
     {
         var set = Compile(Np("types: [Ingress]\ningress: [{action: Allow}]\negress: [{action: Deny}]"));
@@ -214,16 +227,16 @@ public class CalicoSemanticsTests
     [Fact]
     public void What_the_model_cannot_express_fails_closed_with_a_warning()
     {
-        var allow = Compile(Np("ingress:\n- action: Allow\n  source: {serviceAccounts: {names: [api]}}"));
+        var allow = Compile(Np("ingress:\n- action: Allow\n  source: {serviceAccounts: {names: [api], selector: tier == 'x'}}"));
         Assert.Empty(allow.Rules[0].Peers);
-        Assert.Contains("spec.ingress[0].source.serviceAccounts: service accounts are not in the policy model; spec.ingress[0] (Allow) matches nothing", Assert.Single(allow.Warnings), StringComparison.Ordinal);
+        Assert.Contains("spec.ingress[0].source.serviceAccounts.selector: service-account labels are not in the policy model; spec.ingress[0] (Allow) matches nothing", Assert.Single(allow.Warnings), StringComparison.Ordinal);
         var deny = Compile(Np("ingress:\n- action: Deny\n  source: {selector: app == 'b', nets: [10.0.0.0/8]}"));
         Assert.Equal(2, deny.Rules[0].Peers.Count);
         Assert.Contains("(Deny) is enforced without that condition", Assert.Single(deny.Warnings), StringComparison.Ordinal);
         var subject = Compile(Np("serviceAccountSelector: role == 'x'\ningress: [{action: Allow}, {action: Deny}]"));
         Assert.Empty(subject.Rules[0].Peers);
         Assert.NotEmpty(subject.Rules[1].Peers);
-        Assert.Contains("spec.serviceAccountSelector: service accounts are not in the policy model; the policy is applied to more pods",
+        Assert.Contains("spec.serviceAccountSelector: service-account labels are not in the policy model; the policy is applied to more pods",
             Assert.Single(subject.Warnings), StringComparison.Ordinal);
     }
 

@@ -224,10 +224,15 @@ public class CiliumMappingTests
     }
 
     [Fact]
-    public void Service_account_selectors_are_warned_about()
+    public void Service_account_selectors_match_the_pods_service_account()
     {
-        var set = Compile(Cnp("endpointSelector: {}\ningress:\n- fromEndpoints: [{matchLabels: {\"io.cilium.k8s.policy.serviceaccount\": sa}}]"));
-        Assert.Contains("is not modelled yet", Assert.Single(set.Warnings), StringComparison.Ordinal);
+        var set = Compile(Cnp("endpointSelector: {}\ningress:\n- fromEndpoints: [{matchLabels: {\"k8s:io.cilium.k8s.policy.serviceaccount\": sa}}]"));
+        Assert.Empty(set.Warnings);
+        var peer = Assert.IsType<PodPeer>(Assert.Single(set.Rules[0].Peers));
+        Assert.True(peer.Pods.Matches(new Dictionary<string, string> { [ReservedLabels.ServiceAccount] = "sa" }));
+        Assert.False(peer.Pods.Matches(new Dictionary<string, string> { ["io.cilium.k8s.policy.serviceaccount"] = "sa" }));
+        // The test cluster's pods run as "default".
         Assert.False(With(set).Allowed("x/b", "x/a"));
+        Assert.True(With(Compile(Cnp("endpointSelector: {}\ningress:\n- fromEndpoints: [{matchLabels: {\"io.cilium.k8s.policy.serviceaccount\": default}}]"))).Allowed("x/b", "x/a"));
     }
 }
