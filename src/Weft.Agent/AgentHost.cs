@@ -33,6 +33,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
     private List<Informer> _policyContext = [];
     private Informer? _pods;
     private Informer? _namespaces;
+    private Informer? _serviceAccounts;
     private CniServer? _server;
     private DropRecorder? _drops;
 
@@ -99,13 +100,15 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         _policyContext = [.. Weft.Policy.PolicyDialects.ContextTypes.Select(t => new Informer(_store!, t, log: Log.Warn))];
         _pods = new Informer(_store!, ResourceType.Pod, log: Log.Warn);
         _namespaces = new Informer(_store!, ResourceType.Namespace, log: Log.Warn);
+        _serviceAccounts = new Informer(_store!, ResourceType.ServiceAccount, log: Log.Warn);
         foreach (var informer in _policies.Concat(_policyContext))
         {
             await informer.StartAsync(ct);
         }
         await _pods.StartAsync(ct);
         await _namespaces.StartAsync(ct);
-        return new PolicyController(_policies, _policyContext, _pods, _namespaces, _nodes!, ipam, new PolicyDataplane(), _store!);
+        await _serviceAccounts.StartAsync(ct);
+        return new PolicyController(_policies, _policyContext, _pods, _namespaces, _nodes!, _serviceAccounts, ipam, new PolicyDataplane(), _store!);
     }
 
     /// <summary>
@@ -192,7 +195,7 @@ public sealed class AgentHost(AgentOptions options) : IAsyncDisposable
         {
             await _nodes.DisposeAsync();
         }
-        foreach (var informer in new[] { _blocks, _claims, _pods, _namespaces }.Concat(_pools).Concat(_policies).Concat(_policyContext))
+        foreach (var informer in new[] { _blocks, _claims, _pods, _namespaces, _serviceAccounts }.Concat(_pools).Concat(_policies).Concat(_policyContext))
         {
             if (informer is not null)
             {

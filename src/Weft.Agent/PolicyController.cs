@@ -23,7 +23,7 @@ namespace Weft.Agent;
 /// apply, until a Pod object appears.
 /// </remarks>
 internal sealed class PolicyController(IReadOnlyList<Informer> policies, IReadOnlyList<Informer> context, Informer pods, Informer namespaces,
-    Informer nodes, NodeAllocator ipam, PolicyDataplane dataplane, IResourceStore store)
+    Informer nodes, Informer serviceAccounts, NodeAllocator ipam, PolicyDataplane dataplane, IResourceStore store)
 {
     private static readonly TimeSpan FullResyncInterval = TimeSpan.FromMinutes(2);
 
@@ -44,6 +44,7 @@ internal sealed class PolicyController(IReadOnlyList<Informer> policies, IReadOn
         pods.Changed += Kick;
         nodes.Changed += Kick;
         namespaces.Changed += Kick;
+        serviceAccounts.Changed += Kick;
         _ = Task.Run(() => LoopAsync(ct), CancellationToken.None);
     }
 
@@ -106,7 +107,7 @@ internal sealed class PolicyController(IReadOnlyList<Informer> policies, IReadOn
         var podObjects = pods.Items;
         var policyObjects = policies.SelectMany(i => i.Items).ToList();
         var (compiled, rejected) = _compiler.Compile(policyObjects, namespaces.Items, podObjects, local, StandIns(podObjects, local),
-            context.SelectMany(i => i.Items), nodes.Items);
+            context.SelectMany(i => i.Items), nodes.Items, serviceAccounts.Items);
         foreach (var bad in rejected)
         {
             // Report each version of a bad object once; it is skipped whole until it is fixed.

@@ -75,6 +75,7 @@ public readonly record struct ResourceType(string Group, string Kind)
     public static readonly ResourceType Namespace = new("", "Namespace");
     public static readonly ResourceType Pod = new("", "Pod");
     public static readonly ResourceType Node = new("", "Node");
+    public static readonly ResourceType ServiceAccount = new("", "ServiceAccount");
     public static readonly ResourceType IPBlock = new(KindInfo.WeftGroup, "IPBlock");
     public static readonly ResourceType ClusterNetwork = new(KindInfo.WeftGroup, "ClusterNetwork");
 

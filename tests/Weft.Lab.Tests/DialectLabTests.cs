@@ -263,6 +263,21 @@ public sealed class DialectLabTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.False(predicted[("prod/api", "ops/tool")], "Antrea drops api at the pods running as ops/default");
         Assert.True(predicted[("prod/client", "ops/tool")], "and only api");
         Assert.Contains("antrea:ClusterNetworkPolicy/tool-not-from-api", Weft("policy", "explain", "--from", "prod/api", "--to", "ops/tool", "--port", "80", "--protocol", "TCP"), StringComparison.Ordinal);
+
+        // Calico selects by the labels of ServiceAccount objects: until prod/api's account exists with tier=backend,
+        // nobody reaches prod/server; once it is created, the agents see it and api gets in.
+        await _lab.Store.CreateAsync(ResourceJson.Parse("""
+            {"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"server-from-backend","namespace":"prod"},
+             "spec":{"selector":"role == 'server'","ingress":[{"action":"Allow","source":{"namespaceSelector":"all()","serviceAccounts":{"selector":"tier == 'backend'"}}}]}}
+            """));
+        var before = Matrix(Weft("policy", "matrix", "--port", "80", "--protocol", "TCP", "-o", "json"));
+        await UntilEqualAsync(before, 80, "TCP");
+        Assert.False(before[("prod/api", "prod/server")], "no ServiceAccount object has tier=backend yet");
+        await _lab.Store.CreateAsync(ResourceJson.Parse("""{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"api","namespace":"prod","labels":{"tier":"backend"}}}"""));
+        var after = Matrix(Weft("policy", "matrix", "--port", "80", "--protocol", "TCP", "-o", "json"));
+        await UntilEqualAsync(after, 80, "TCP");
+        Assert.True(after[("prod/api", "prod/server")], "api's account now has tier=backend");
+        Assert.False(after[("prod/client", "prod/server")], "client runs as default, which has no such label");
     }
 
     private async Task<Dictionary<(string, string), bool>> UntilEqualAsync(Dictionary<(string, string), bool> predicted, int port, string protocol)

@@ -17,6 +17,18 @@ public class ServiceAccountTests
         metadata: {name: prod}
         ---
         apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: web, namespace: prod, labels: {role: frontend}}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: api, namespace: prod, labels: {tier: backend}}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: default, namespace: prod}
+        ---
+        apiVersion: v1
         kind: Pod
         metadata: {name: server, namespace: prod, labels: {app: server}}
         spec: {serviceAccountName: web, containers: [{name: c, image: i}]}
@@ -36,7 +48,7 @@ public class ServiceAccountTests
         ---
         apiVersion: v1
         kind: Pod
-        metadata: {name: spoof, namespace: prod, labels: {app: client, "policy.weft.dev/serviceaccount": api}}
+        metadata: {name: spoof, namespace: prod, labels: {app: client, "policy.weft.dev/serviceaccount": api, "sa.policy.weft.dev/tier": backend}}
         spec: {serviceAccount: legacy, containers: [{name: c, image: i}]}
         status: {podIPs: [{ip: 10.0.0.4}]}
         """;
@@ -92,6 +104,30 @@ public class ServiceAccountTests
                 source: {selector: "projectcalico.org/serviceaccount in {'api', 'batch'}"}
             """
         },
+        {
+            "calico account labels", """
+            apiVersion: projectcalico.org/v3
+            kind: NetworkPolicy
+            metadata: {name: web, namespace: prod}
+            spec:
+              serviceAccountSelector: role == 'frontend'
+              ingress:
+              - action: Allow
+                source: {serviceAccounts: {selector: tier == 'backend'}}
+            """
+        },
+        {
+            "calico pcsa", """
+            apiVersion: projectcalico.org/v3
+            kind: GlobalNetworkPolicy
+            metadata: {name: web}
+            spec:
+              selector: pcsa.role == 'frontend'
+              ingress:
+              - action: Allow
+                source: {selector: "has(pcsa.tier) && projectcalico.org/namespace == 'prod'"}
+            """
+        },
     };
 
     [Theory]
@@ -125,5 +161,8 @@ public class ServiceAccountTests
         Assert.Equal("default", snapshot.FindPod("prod/plain")!.Labels[ReservedLabels.ServiceAccount]);
         Assert.Equal("legacy", snapshot.FindPod("prod/spoof")!.Labels[ReservedLabels.ServiceAccount]);
         Assert.Equal("client", snapshot.FindPod("prod/spoof")!.Labels["app"]);
+        Assert.Equal("frontend", snapshot.FindPod("prod/server")!.Labels[ReservedLabels.ServiceAccountLabelPrefix + "role"]);
+        // Its own reserved-looking label is dropped, and "legacy" has no ServiceAccount object to take labels from.
+        Assert.DoesNotContain(snapshot.FindPod("prod/spoof")!.Labels.Keys, k => k.StartsWith(ReservedLabels.ServiceAccountLabelPrefix, StringComparison.Ordinal));
     }
 }

@@ -43,4 +43,25 @@ public class SnapshotBuilderTests
         Assert.Empty(withoutY.PodsIn("y"));
         Assert.Same(reordered.PodsIn("x"), withoutY.PodsIn("x"));
     }
+
+    [Fact]
+    public void A_relabelled_ServiceAccount_gives_its_pods_a_new_view()
+    {
+        var objects = ManifestReader.ReadText(TestCluster.Manifests);
+        var namespaces = objects.Where(o => o.Kind == "Namespace").ToList();
+        var pods = objects.Where(o => o.Kind == "Pod").ToList();
+        Resource Account(string ns, string team) => ManifestReader.ReadText(
+            $"apiVersion: v1\nkind: ServiceAccount\nmetadata: {{namespace: {ns}, name: default, labels: {{team: {team}}}}}\n")[0];
+        var builder = new SnapshotBuilder();
+        var first = builder.Build(namespaces, pods, serviceAccounts: [Account("x", "red"), Account("y", "red")]);
+        Assert.Equal("red", first.PodsIn("x")[0].Labels[Weft.Policy.Ir.ReservedLabels.ServiceAccountLabelPrefix + "team"]);
+
+        var next = builder.Build(namespaces, pods, serviceAccounts: [Account("x", "blue"), Account("y", "red")]);
+        Assert.Equal("blue", next.PodsIn("x")[0].Labels[Weft.Policy.Ir.ReservedLabels.ServiceAccountLabelPrefix + "team"]);
+        Assert.NotSame(first.PodsIn("x"), next.PodsIn("x"));
+
+        var gone = builder.Build(namespaces, pods);
+        Assert.False(gone.PodsIn("x")[0].Labels.ContainsKey(Weft.Policy.Ir.ReservedLabels.ServiceAccountLabelPrefix + "team"));
+        Assert.Equal("default", gone.PodsIn("x")[0].Labels[Weft.Policy.Ir.ReservedLabels.ServiceAccount]);
+    }
 }

@@ -22,7 +22,7 @@ internal static class PolicyLabSource
     {
         await using var store = ResourceCommands.Open(lab);
         var objects = new List<Resource>();
-        foreach (var type in new[] { ResourceType.Namespace, ResourceType.Node, ResourceType.Pod }.Concat(PolicyDialects.PolicyTypes).Concat(PolicyDialects.ContextTypes))
+        foreach (var type in new[] { ResourceType.Namespace, ResourceType.Node, ResourceType.Pod, ResourceType.ServiceAccount }.Concat(PolicyDialects.PolicyTypes).Concat(PolicyDialects.ContextTypes))
         {
             objects.AddRange((await store.ListAsync(type, null, ct)).Items);
         }

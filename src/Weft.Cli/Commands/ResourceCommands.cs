@@ -237,6 +237,7 @@ internal static class ResourceCommands
         "pod" or "pods" or "po" => ResourceType.Pod,
         "node" or "nodes" or "no" => ResourceType.Node,
         "namespace" or "namespaces" or "ns" => ResourceType.Namespace,
+        "serviceaccount" or "serviceaccounts" or "sa" => ResourceType.ServiceAccount,
         "ipblock" or "ipblocks" => ResourceType.IPBlock,
         "clusternetwork" or "clusternetworks" => ResourceType.ClusterNetwork,
         _ => throw new ArgumentException($"the server doesn't have a resource type \"{word}\""),

@@ -32,9 +32,10 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
     /// <param name="extraPods">Pods known without a Pod object (see the agent's policy controller).</param>
     /// <param name="context">Objects policies refer to (tiers, groups); when they change, every policy is compiled again.</param>
     /// <param name="nodes">Node objects, for node peers and the host and cluster entities.</param>
+    /// <param name="serviceAccounts">ServiceAccount objects, whose labels policies can select pods by (Calico).</param>
     public (CompiledPolicy Compiled, IReadOnlyList<RejectedPolicy> Rejected) Compile(IEnumerable<Resource> policies, IEnumerable<Resource> namespaces,
         IEnumerable<Resource> pods, IReadOnlyCollection<LocalPod> localPods, IEnumerable<PodInfo>? extraPods = null, IEnumerable<Resource>? context = null,
-        IEnumerable<Resource>? nodes = null)
+        IEnumerable<Resource>? nodes = null, IEnumerable<Resource>? serviceAccounts = null)
     {
         UseContext([.. context ?? []]);
         _policies.NextRound();
@@ -58,7 +59,7 @@ public sealed class NodePolicyCompiler(string tableName = "weft")
             }
         }
         Warnings = warnings;
-        var snapshot = _snapshots.Build(namespaces, pods, extraPods, (nodes ?? []).Select(n => _nodes.Get(n, ClusterSnapshot.FromNode)));
+        var snapshot = _snapshots.Build(namespaces, pods, extraPods, (nodes ?? []).Select(n => _nodes.Get(n, ClusterSnapshot.FromNode)), serviceAccounts);
         return (PolicyCompiler.Compile(Combine(sets), snapshot, localPods, tableName, _memo), rejected);
     }
 

@@ -9,7 +9,7 @@ namespace Weft.Policy.Calico;
 /// (namespace scope, pod selector) pairs. Besides the pod's own labels Calico adds
 /// <c>projectcalico.org/namespace</c>, <c>projectcalico.org/orchestrator: k8s</c>, the namespace's labels
 /// prefixed <c>pcns.</c> (with <c>pcns.projectcalico.org/name</c> = the namespace name) and service-account
-/// labels (<c>projectcalico.org/serviceaccount</c>, <c>pcsa.*</c>). Policy and rule selectors are combined
+/// labels (<c>projectcalico.org/serviceaccount</c>, <c>pcsa.*</c>), which map onto the model's reserved labels. Policy and rule selectors are combined
 /// into one expression over that view, exactly as libcalico-go builds them, and only then split.
 /// </summary>
 internal static class EndpointLabels
@@ -35,14 +35,18 @@ internal static class EndpointLabels
     /// <summary>The endpoint expression "in namespace <paramref name="ns"/>" that namespaced policies add.</summary>
     public static Selector InNamespace(string ns) => new LabelExpression(NamespaceKey, SelectorOperator.Equals, [ns]);
 
-    /// <summary>A test on a label of the pod's ServiceAccount object (<c>pcsa.*</c>), which the model does not hold.</summary>
-    public static bool IsServiceAccountLabelTest(LabelExpression e) => e.Key.StartsWith(ServiceAccountPrefix, StringComparison.Ordinal);
+    /// <summary>
+    /// The expression with Calico's service-account labels spelled as the model's reserved ones: the account's
+    /// name (<c>projectcalico.org/serviceaccount</c>) and its object's labels (<c>pcsa.*</c>).
+    /// </summary>
+    public static Selector WithModelServiceAccount(Selector s) => Map(s, e =>
+        e.Key == ServiceAccountKey ? e with { Key = ReservedLabels.ServiceAccount }
+        : e.Key.StartsWith(ServiceAccountPrefix, StringComparison.Ordinal) ? e with { Key = ReservedLabels.ServiceAccountLabelPrefix + e.Key[ServiceAccountPrefix.Length..] }
+        : e);
 
-    public static bool UsesServiceAccountLabels(Selector s) => Leaves(s).Any(IsServiceAccountLabelTest);
-
-    /// <summary>The expression with Calico's service-account name label spelled as the model's reserved label.</summary>
-    public static Selector WithModelServiceAccount(Selector s) =>
-        Map(s, e => e.Key == ServiceAccountKey ? e with { Key = ReservedLabels.ServiceAccount } : e);
+    /// <summary>A selector over ServiceAccount labels (serviceAccountSelector, serviceAccounts.selector) as a test of the pod.</summary>
+    public static Selector FromServiceAccountSelector(Selector accounts) =>
+        Map(accounts, e => e with { Key = ReservedLabels.ServiceAccountLabelPrefix + e.Key });
 
     /// <summary>One piece of a split expression: pods matching <see cref="Pods"/> in namespaces matching <see cref="Namespaces"/>.</summary>
     public sealed record Part(Selector Namespaces, Selector Pods);

@@ -29,10 +29,6 @@ internal sealed class PolicyBuilder(
         {
             return PolicySet.Empty with { Warnings = [.. _warnings] };
         }
-        if (subject.Gap is { } gap)
-        {
-            _warnings.Add($"{objectRef}: {gap}; the policy is applied to more pods (isolation and Deny rules) and its other rules match nothing");
-        }
         var subjects = Subjects(subject.Expression, "spec.selector");
         var isolations = types.SelectMany(d => subjects.Select(s => new Isolation(reference, tier, d, s))).ToList();
         var result = new List<PolicyRule>();
@@ -63,7 +59,7 @@ internal sealed class PolicyBuilder(
                 ? $"{objectRef}: {gap}; {path} (Deny) is enforced without that condition, so it denies more"
                 : $"{objectRef}: {gap}; {path} ({rule.Action}) matches nothing until the model can express it");
         }
-        if ((compiled.Gaps.Count > 0 || subject.Gap is not null) && rule.Action != RuleAction.Deny)
+        if (compiled.Gaps.Count > 0 && rule.Action != RuleAction.Deny)
         {
             peers = [];
         }

@@ -8,8 +8,8 @@ using static Weft.Policy.Calico.SelectorAlgebra;
 
 namespace Weft.Policy.Calico;
 
-/// <summary>Which endpoints a policy selects, as one endpoint expression; <see cref="Gap"/> names a part the model cannot express.</summary>
-internal sealed record PolicySubject(Selector Expression, string? Gap);
+/// <summary>Which endpoints a policy selects, as one endpoint expression.</summary>
+internal sealed record PolicySubject(Selector Expression);
 
 /// <summary>Everything of a policy but its rules: name, tier, order, types, host-endpoint flags and subject.</summary>
 internal sealed partial class PolicyHeader
@@ -69,22 +69,16 @@ internal sealed partial class PolicyHeader
     public PolicySubject Subject(JsonObject spec, string? ns, EntityReader entities)
     {
         var selector = EndpointLabels.WithModelServiceAccount(entities.Selector(spec["selector"], "spec.selector", EntityReader.GlobalUse.Forbidden) ?? Selector.All);
-        string? gap = null;
-        if (EndpointLabels.UsesServiceAccountLabels(selector))
+        if (entities.Selector(spec["serviceAccountSelector"], "spec.serviceAccountSelector", EntityReader.GlobalUse.Forbidden) is { } accounts)
         {
-            gap = "spec.selector: service-account labels (pcsa.*) are not in the policy model";
-            selector = Widen(selector, EndpointLabels.IsServiceAccountLabelTest);
-        }
-        if (entities.Selector(spec["serviceAccountSelector"], "spec.serviceAccountSelector", EntityReader.GlobalUse.Forbidden) is not null)
-        {
-            gap = "spec.serviceAccountSelector: service-account labels are not in the policy model";
+            selector = And(selector, EndpointLabels.FromServiceAccountSelector(accounts));
         }
         if (!_global)
         {
-            return new PolicySubject(And(selector, EndpointLabels.InNamespace(ns!)), gap);
+            return new PolicySubject(And(selector, EndpointLabels.InNamespace(ns!)));
         }
         var namespaces = entities.Selector(spec["namespaceSelector"], "spec.namespaceSelector", EntityReader.GlobalUse.Forbidden);
-        return new PolicySubject(namespaces is null ? selector : And(selector, EndpointLabels.FromNamespaceSelector(namespaces)), gap);
+        return new PolicySubject(namespaces is null ? selector : And(selector, EndpointLabels.FromNamespaceSelector(namespaces)));
     }
 
     /// <summary>

@@ -49,27 +49,16 @@ internal sealed class RuleCompiler(string? policyNamespace)
     private (Selector? Positive, Selector? Negative) Expression(EntitySide side, string field, List<string> gaps)
     {
         var selector = side.Selector is { } written ? EndpointLabels.WithModelServiceAccount(written) : null;
-        if (selector is not null && EndpointLabels.UsesServiceAccountLabels(selector))
-        {
-            gaps.Add($"{field}.selector: service-account labels (pcsa.*) are not in the policy model");
-            selector = Widen(selector, EndpointLabels.IsServiceAccountLabelTest);
-        }
         var negative = side.NotSelector is { } not ? EndpointLabels.WithModelServiceAccount(not) : null;
-        if (negative is not null && EndpointLabels.UsesServiceAccountLabels(negative))
-        {
-            gaps.Add($"{field}.notSelector: service-account labels (pcsa.*) are not in the policy model");
-            // Narrowing what is excluded widens the rule.
-            negative = Not(Widen(Not(negative), EndpointLabels.IsServiceAccountLabelTest));
-        }
         if (side.ServiceAccounts is { } accounts)
         {
             if (accounts.Names.Count > 0)
             {
                 selector = And(selector ?? Selector.All, new LabelExpression(ReservedLabels.ServiceAccount, SelectorOperator.In, accounts.Names));
             }
-            if (accounts.Selector is not null)
+            if (accounts.Selector is { } labels)
             {
-                gaps.Add($"{field}.serviceAccounts.selector: service-account labels are not in the policy model");
+                selector = And(selector ?? Selector.All, EndpointLabels.FromServiceAccountSelector(labels));
             }
         }
         var hasSelector = selector is not null || side.ServiceAccounts is not null;

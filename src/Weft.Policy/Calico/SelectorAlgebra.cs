@@ -30,19 +30,6 @@ internal static class SelectorAlgebra
         _ => [],
     };
 
-    /// <summary>
-    /// Replaces the tests <paramref name="drop"/> picks by "true" where they appear un-negated and "false" where
-    /// negated, so the result matches everything the input matches (and maybe more).
-    /// </summary>
-    public static Selector Widen(Selector s, Func<LabelExpression, bool> drop, bool positive = true) => Simplify(s switch
-    {
-        LabelExpression e when drop(e) => positive ? Selector.All : None,
-        AndSelector a => new AndSelector([.. a.Parts.Select(p => Widen(p, drop, positive))]),
-        OrSelector o => new OrSelector([.. o.Parts.Select(p => Widen(p, drop, positive))]),
-        NotSelector n => new NotSelector(Widen(n.Inner, drop, !positive)),
-        _ => s,
-    });
-
     public static Selector Simplify(Selector s)
     {
         switch (s)

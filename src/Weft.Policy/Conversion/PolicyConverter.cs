@@ -148,14 +148,14 @@ public static class PolicyConverter
             {
                 no.Rule(rule, "subject", $"{no.Target} selects pods; the source rule applies to {rule.Subject}");
             }
-            else if (rule.Subject is PodSubject { Pods: var pods } && pods.Keys().Contains(ReservedLabels.ServiceAccount))
+            else if (rule.Subject is PodSubject { Pods: var pods } && pods.Keys().Any(ReservedLabels.IsReserved))
             {
                 no.Rule(rule, "subject", "selections by service account are not converted yet");
             }
             foreach (var peer in rule.Peers.Where(p => p is PodPeer or NotPeer { Inner: PodPeer }))
             {
                 var pods = peer is PodPeer p ? p.Pods : ((PodPeer)((NotPeer)peer).Inner).Pods;
-                if (pods.Keys().Contains(ReservedLabels.ServiceAccount))
+                if (pods.Keys().Any(ReservedLabels.IsReserved))
                 {
                     no.Peer(rule, peer, "peers selected by service account are not converted yet");
                 }

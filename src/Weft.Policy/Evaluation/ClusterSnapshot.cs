@@ -108,12 +108,13 @@ public sealed class ClusterSnapshot
     /// <summary>The non-host-network pod that owns the address, or null.</summary>
     public PodInfo? FindPod(IPAddress address) => Pods.FirstOrDefault(p => !p.HostNetwork && p.Addresses.Contains(address));
 
-    /// <summary>Builds a snapshot from Namespace, Pod and Node resources; other kinds are ignored.</summary>
+    /// <summary>Builds a snapshot from Namespace, Pod, Node and ServiceAccount resources; other kinds are ignored.</summary>
     public static ClusterSnapshot FromResources(IEnumerable<Resource> resources)
     {
         var namespaces = new List<NamespaceInfo>();
-        var pods = new List<PodInfo>();
+        var pods = new List<Resource>();
         var nodes = new List<NodeInfo>();
+        var accounts = new List<Resource>();
         foreach (var r in resources)
         {
             switch (r.Kind)
@@ -123,34 +124,64 @@ public sealed class ClusterSnapshot
                     namespaces.Add(new NamespaceInfo(ns.Name, ns.Labels));
                     break;
                 case "Pod":
-                    pods.Add(FromPod(new PodView(r)));
+                    pods.Add(r);
                     break;
                 case "Node":
                     nodes.Add(FromNode(r));
+                    break;
+                case "ServiceAccount":
+                    accounts.Add(r);
                     break;
                 default:
                     break;
             }
         }
-        return new ClusterSnapshot(namespaces, pods, nodes);
+        var byName = AccountIndex(accounts);
+        return new ClusterSnapshot(namespaces, pods.Select(p => FromPod(p, byName)), nodes);
     }
 
-    internal static PodInfo FromPod(Resource pod) => FromPod(new PodView(pod));
+    /// <summary>ServiceAccount objects by "namespace/name", the key <see cref="AccountKey"/> gives a pod.</summary>
+    public static Dictionary<string, Resource> AccountIndex(IEnumerable<Resource> accounts)
+    {
+        var index = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        foreach (var account in accounts)
+        {
+            index[$"{account.Metadata.Namespace ?? "default"}/{account.Metadata.Name}"] = account;
+        }
+        return index;
+    }
+
+    /// <summary>"namespace/account" of the ServiceAccount the pod runs as.</summary>
+    public static string AccountKey(PodView pod) => $"{pod.Namespace}/{pod.ServiceAccountName}";
+
+    /// <summary>
+    /// The pod as policy sees it. Its labels get the <see cref="ReservedLabels"/>: the account's name and, when
+    /// <paramref name="accounts"/> holds its ServiceAccount object, that object's labels. The pod's own labels
+    /// of reserved keys are dropped.
+    /// </summary>
+    public static PodInfo FromPod(Resource pod, IReadOnlyDictionary<string, Resource>? accounts = null)
+    {
+        var view = new PodView(pod);
+        var addresses = view.PodIPs.Select(ip => IPAddress.TryParse(ip, out var a) ? a : null).OfType<IPAddress>().ToList();
+        var ports = view.Containers.SelectMany(c => c.Ports)
+            .Select(p => new PodPort(p.Name, p.ContainerPort, Protocols.Parse(p.Protocol) ?? L4Protocol.Tcp))
+            .ToList();
+        var labels = view.Labels.Where(l => !ReservedLabels.IsReserved(l.Key)).ToDictionary(StringComparer.Ordinal);
+        labels[ReservedLabels.ServiceAccount] = view.ServiceAccountName;
+        if (accounts is not null && accounts.TryGetValue(AccountKey(view), out var account))
+        {
+            foreach (var (key, value) in account.Metadata.Labels)
+            {
+                labels[ReservedLabels.ServiceAccountLabelPrefix + key] = value;
+            }
+        }
+        return new PodInfo(view.Namespace, view.Name, labels, addresses, ports, view.HostNetwork);
+    }
 
     /// <summary>A node with every IP of its status.addresses (AdminNetworkPolicy node peers match them all).</summary>
     public static NodeInfo FromNode(Resource node)
     {
         var view = new NodeView(node);
         return new NodeInfo(view.Name, view.Labels, view.IPs);
-    }
-
-    private static PodInfo FromPod(PodView pod)
-    {
-        var addresses = pod.PodIPs.Select(ip => IPAddress.TryParse(ip, out var a) ? a : null).OfType<IPAddress>().ToList();
-        var ports = pod.Containers.SelectMany(c => c.Ports)
-            .Select(p => new PodPort(p.Name, p.ContainerPort, Protocols.Parse(p.Protocol) ?? L4Protocol.Tcp))
-            .ToList();
-        var labels = new Dictionary<string, string>(pod.Labels, StringComparer.Ordinal) { [ReservedLabels.ServiceAccount] = pod.ServiceAccountName };
-        return new PodInfo(pod.Namespace, pod.Name, labels, addresses, ports, pod.HostNetwork);
     }
 }

@@ -30,6 +30,9 @@ public sealed class RoundCache<TKey, TValue>
         return value;
     }
 
+    /// <summary>Replaces this round's value for <paramref name="key"/> (what it was derived from besides the key changed).</summary>
+    public void Put(TKey key, TValue value) => _current[key] = value;
+
     /// <summary>Forgets every value (what they were derived from changed meaning).</summary>
     public void Clear()
     {

@@ -10,12 +10,15 @@ namespace Weft.Policy.Evaluation;
 /// </summary>
 public sealed class SnapshotBuilder
 {
-    private readonly RoundCache<Resource, PodInfo> _pods = new();
+    // Each pod's view, with the ServiceAccount object (by key and instance) whose labels it took.
+    private readonly RoundCache<Resource, (string AccountKey, Resource? Account, PodInfo Pod)> _pods = new();
     private readonly RoundCache<Resource, NamespaceInfo> _namespaces = new();
     private Dictionary<string, (IReadOnlyList<PodInfo> Arrived, IReadOnlyList<PodInfo> Sorted)> _lists = new(StringComparer.Ordinal);
 
     /// <summary>A snapshot of <paramref name="namespaces"/>, <paramref name="pods"/> and <paramref name="extraPods"/> (pods known without an object).</summary>
-    public ClusterSnapshot Build(IEnumerable<Resource> namespaces, IEnumerable<Resource> pods, IEnumerable<PodInfo>? extraPods = null, IEnumerable<NodeInfo>? nodes = null)
+    /// <param name="serviceAccounts">ServiceAccount objects: their labels become the labels of the pods running as them.</param>
+    public ClusterSnapshot Build(IEnumerable<Resource> namespaces, IEnumerable<Resource> pods, IEnumerable<PodInfo>? extraPods = null, IEnumerable<NodeInfo>? nodes = null,
+        IEnumerable<Resource>? serviceAccounts = null)
     {
         _pods.NextRound();
         _namespaces.NextRound();
@@ -30,7 +33,23 @@ public sealed class SnapshotBuilder
         // instances in the same order as last time keeps its sorted list, and no list is made for it.
         var arrivals = new Dictionary<string, Arrival>(StringComparer.Ordinal);
         Arrival? current = null;
-        foreach (var pod in pods.Select(r => _pods.Get(r, ClusterSnapshot.FromPod)).Concat(extraPods ?? []))
+        var accounts = ClusterSnapshot.AccountIndex(serviceAccounts ?? []);
+        (string, Resource?, PodInfo) View(Resource pod)
+        {
+            var key = ClusterSnapshot.AccountKey(new PodView(pod));
+            return (key, accounts.GetValueOrDefault(key), ClusterSnapshot.FromPod(pod, accounts));
+        }
+        PodInfo Current(Resource pod)
+        {
+            var view = _pods.Get(pod, View);
+            if (!ReferenceEquals(view.Account, accounts.GetValueOrDefault(view.AccountKey)))
+            {
+                // Its ServiceAccount came, went or was relabelled.
+                _pods.Put(pod, view = View(pod));
+            }
+            return view.Pod;
+        }
+        foreach (var pod in pods.Select(Current).Concat(extraPods ?? []))
         {
             if (current is null || !string.Equals(current.Namespace, pod.Namespace, StringComparison.Ordinal))
             {

@@ -32,13 +32,19 @@ public abstract record Selector
 /// Labels the policy view gives every pod besides its own, for identities the dialects select pods by. Each
 /// front end maps its own spelling onto them (Antrea <c>serviceAccount</c>, Cilium
 /// <c>io.cilium.k8s.policy.serviceaccount</c>, Calico <c>projectcalico.org/serviceaccount</c> and
-/// <c>serviceAccounts.names</c>). The pod's own label of the same key is overridden, so no pod can claim another
-/// identity by labelling itself.
+/// <c>serviceAccounts.names</c>; Calico <c>pcsa.*</c> for the account's labels). The pod's own labels of these
+/// keys are dropped, so no pod can claim another identity by labelling itself.
 /// </summary>
 public static class ReservedLabels
 {
     /// <summary>The name of the pod's service account (<c>spec.serviceAccountName</c>, "default" when unset).</summary>
     public const string ServiceAccount = "policy.weft.dev/serviceaccount";
+
+    /// <summary>Prefix of the labels of the pod's ServiceAccount object (Calico's <c>pcsa.*</c>): key = prefix + label key.</summary>
+    public const string ServiceAccountLabelPrefix = "sa.policy.weft.dev/";
+
+    /// <summary>True for a key the policy view sets itself, whatever the pod's own labels say.</summary>
+    public static bool IsReserved(string key) => key == ServiceAccount || key.StartsWith(ServiceAccountLabelPrefix, StringComparison.Ordinal);
 }
 
 /// <summary>Every object.</summary>

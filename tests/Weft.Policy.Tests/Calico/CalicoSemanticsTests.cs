@@ -227,17 +227,29 @@ public class CalicoSemanticsTests
     [Fact]
     public void What_the_model_cannot_express_fails_closed_with_a_warning()
     {
-        var allow = Compile(Np("ingress:\n- action: Allow\n  source: {serviceAccounts: {names: [api], selector: tier == 'x'}}"));
+        var allow = Compile(Np("ingress:\n- action: Allow\n  source: {services: {name: web, namespace: x}}"));
         Assert.Empty(allow.Rules[0].Peers);
-        Assert.Contains("spec.ingress[0].source.serviceAccounts.selector: service-account labels are not in the policy model; spec.ingress[0] (Allow) matches nothing", Assert.Single(allow.Warnings), StringComparison.Ordinal);
+        Assert.Contains("spec.ingress[0].source.services: Kubernetes Service matching is not in the policy model; spec.ingress[0] (Allow) matches nothing", Assert.Single(allow.Warnings), StringComparison.Ordinal);
         var deny = Compile(Np("ingress:\n- action: Deny\n  source: {selector: app == 'b', nets: [10.0.0.0/8]}"));
         Assert.Equal(2, deny.Rules[0].Peers.Count);
         Assert.Contains("(Deny) is enforced without that condition", Assert.Single(deny.Warnings), StringComparison.Ordinal);
-        var subject = Compile(Np("serviceAccountSelector: role == 'x'\ningress: [{action: Allow}, {action: Deny}]"));
-        Assert.Empty(subject.Rules[0].Peers);
-        Assert.NotEmpty(subject.Rules[1].Peers);
-        Assert.Contains("spec.serviceAccountSelector: service-account labels are not in the policy model; the policy is applied to more pods",
-            Assert.Single(subject.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Service_account_selectors_test_the_accounts_labels_and_names()
+    {
+        var subject = Compile(Np("serviceAccountSelector: role == 'x'\ningress: [{action: Allow, source: {serviceAccounts: {names: [api], selector: tier == 'y'}}}]"));
+        Assert.Empty(subject.Warnings);
+        var rule = Assert.Single(subject.Rules);
+        var pods = Assert.IsType<PodSubject>(rule.Subject).Pods;
+        Assert.True(pods.Matches(new Dictionary<string, string> { [ReservedLabels.ServiceAccountLabelPrefix + "role"] = "x" }));
+        Assert.False(pods.Matches(new Dictionary<string, string> { ["role"] = "x" }));
+        var peer = Assert.IsType<PodPeer>(Assert.Single(rule.Peers));
+        Assert.True(peer.Pods.Matches(new Dictionary<string, string> { [ReservedLabels.ServiceAccount] = "api", [ReservedLabels.ServiceAccountLabelPrefix + "tier"] = "y" }));
+        Assert.False(peer.Pods.Matches(new Dictionary<string, string> { [ReservedLabels.ServiceAccount] = "api" }));
+        // pcsa.* in a plain selector is the same test.
+        var pcsa = Assert.IsType<PodPeer>(Assert.Single(Compile(Np("ingress: [{action: Allow, source: {selector: pcsa.tier == 'y'}}]")).Rules[0].Peers));
+        Assert.True(pcsa.Pods.Matches(new Dictionary<string, string> { [ReservedLabels.ServiceAccountLabelPrefix + "tier"] = "y" }));
     }
 
     [Fact]
