@@ -75,6 +75,48 @@ public class NodePolicyCompilerDialectTests
         Assert.DoesNotContain("chain", script, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Same_named_policies_of_two_dialects_keep_the_order_a_fresh_sort_gives_after_an_edit()
+    {
+        List<Resource> namespaces = [ResourceJson.Parse("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x"}}""")];
+        List<Resource> pods = [World.Pod("x", "a", "10.9.0.1", new() { ["app"] = "a" }, 80), World.Pod("x", "b", "10.9.0.2", new() { ["tier"] = "db" }, 80)];
+        Resource Cnp(int port) => ManifestReader.ReadText($"apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {{name: web, namespace: x}}\nspec:\n  endpointSelector: {{matchLabels: {{app: a}}}}\n  ingress:\n  - fromEndpoints: [{{matchLabels: {{tier: db}}}}]\n    toPorts: [{{ports: [{{port: \"{port}\", protocol: TCP}}]}}]\n")[0];
+        var np = ManifestReader.ReadText("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: x}\nspec:\n  podSelector: {matchLabels: {app: a}}\n  ingress:\n  - ports: [{port: 81}]\n")[0];
+        var node = new NodePolicyCompiler();
+        List<Resource> policies = [Cnp(80), np];
+        node.Compile(policies, namespaces, pods, World.LocalsOf(pods, "a"));
+
+        policies[0] = Cnp(82);
+        AssertSameAsScratch(node, policies, namespaces, pods, [], World.LocalsOf(pods, "a"), "after the CiliumNetworkPolicy's edit");
+    }
+
+    [Fact]
+    public void A_cluster_set_of_one_family_not_asked_for_in_a_compile_still_follows_the_pods()
+    {
+        List<Resource> namespaces = [ResourceJson.Parse("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x"}}""")];
+        List<Resource> pods = [World.Pod("x", "a", "10.9.0.1", new() { ["app"] = "a" }, 80), World.Pod("x", "b", "10.9.0.2", new() { ["app"] = "b" }, 80)];
+        var cluster = ManifestReader.ReadText("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: cluster, namespace: x}\nspec:\n  endpointSelector: {matchLabels: {app: a}}\n  egress:\n  - toEntities: [cluster]\n")[0];
+        // Asks for the IPv4 world set only (an IPv4 CIDR never matches cluster addresses in Cilium).
+        var cidr = ManifestReader.ReadText("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: cidr, namespace: x}\nspec:\n  endpointSelector: {matchLabels: {app: a}}\n  egress:\n  - toCIDR: [192.0.2.0/24]\n")[0];
+        var node = new NodePolicyCompiler();
+        var locals = World.LocalsOf(pods, "a");
+        node.Compile([cluster, cidr], namespaces, pods, locals);
+
+        pods.Add(World.Pod("x", "c", "10.9.0.3", new() { ["app"] = "c" }, 80));
+        node.Compile([cidr], namespaces, pods, locals);
+        AssertSameAsScratch(node, [cluster, cidr], namespaces, pods, [], locals, "after the IPv6 cluster set sat out a pod joining");
+    }
+
+    private static void AssertSameAsScratch(NodePolicyCompiler node, List<Resource> policies, List<Resource> namespaces, List<Resource> pods,
+        List<Resource> nodes, List<LocalPod> locals, string when)
+    {
+        var (reused, rejected) = node.Compile(policies, namespaces, pods, locals, nodes: nodes);
+        Assert.Empty(rejected);
+        var models = PolicySet.Combine(policies.Select(p => PolicyDialects.Compile(p, PolicyContext.Empty)));
+        var scratch = PolicyCompiler.Compile(models, ClusterSnapshot.FromResources([.. namespaces, .. pods, .. nodes]), locals);
+        Assert.True(NftRenderer.Full(scratch.Table) == NftRenderer.Full(reused.Table), when);
+    }
+
     /// <summary>Chains and set elements as text, the way nft would hold them after the script.</summary>
     private static string Contents(NftTable table) => string.Join('\n',
         table.Chains.Values.Select(c => $"chain {c.Name}: {string.Join(" ; ", c.Rules)}")
@@ -166,7 +208,10 @@ public class NodePolicyCompilerDialectTests
         public List<Resource> Context { get; }
 
         /// <summary>Pods p0 and p2 of each namespace run on this node.</summary>
-        public List<LocalPod> Locals() => [.. Pods.Select(p => new PodView(p)).Where(p => p.Name is "p0" or "p2")
+        public List<LocalPod> Locals() => LocalsOf(Pods, "p0", "p2");
+
+        /// <summary>The named pods as this node's attachments.</summary>
+        public static List<LocalPod> LocalsOf(IEnumerable<Resource> pods, params string[] names) => [.. pods.Select(p => new PodView(p)).Where(p => names.Contains(p.Name))
             .Select(p => new LocalPod(p.Namespace, p.Name, "weft" + p.Namespace + p.Name, [.. p.PodIPs.Select(IPAddress.Parse)]))];
 
         public string Mutate()
@@ -208,7 +253,7 @@ public class NodePolicyCompilerDialectTests
                     {
                         var name = _templates.Keys.ElementAt(_rng.Next(_templates.Count));
                         _ports[name] = _ports[name] == 8080 ? 9090 : 8080;
-                        var at = Policies.FindIndex(p => p.Metadata.Name == name);
+                        var at = Policies.FindIndex(p => KeyOf(p) == name);
                         if (at >= 0)
                         {
                             Policies[at] = Make(name);
@@ -218,7 +263,7 @@ public class NodePolicyCompilerDialectTests
                 case 5:
                     {
                         var name = _templates.Keys.ElementAt(_rng.Next(_templates.Count));
-                        var at = Policies.FindIndex(p => p.Metadata.Name == name);
+                        var at = Policies.FindIndex(p => KeyOf(p) == name);
                         if (at >= 0)
                         {
                             Policies.RemoveAt(at);
@@ -241,6 +286,9 @@ public class NodePolicyCompilerDialectTests
                     return "none";
             }
         }
+
+        /// <summary>"Kind/name": a NetworkPolicy and a CiliumNetworkPolicy share a name on purpose.</summary>
+        private static string KeyOf(Resource policy) => $"{policy.Kind}/{policy.Metadata.Name}";
 
         private Resource Make(string name) => ManifestReader.ReadText(_templates[name].Replace("$PORT", _ports[name].ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))[0];
 
@@ -268,7 +316,10 @@ public class NodePolicyCompilerDialectTests
         public static Resource Pod(string ns, string name, string ip, Dictionary<string, string> labels, int httpPort) => ResourceJson.Parse(
             $"{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"namespace\":\"{ns}\",\"name\":\"{name}\",\"labels\":{Json(labels)}}},"
             + $"\"spec\":{{\"nodeName\":\"n1\",\"containers\":[{{\"name\":\"c\",\"image\":\"i\",\"ports\":[{{\"name\":\"http\",\"containerPort\":{httpPort}}}]}}]}},"
-            + $"\"status\":{{\"podIPs\":[{{\"ip\":\"{ip}\"}}]}}}}");
+            + $"\"status\":{{\"podIPs\":[{{\"ip\":\"{ip}\"}},{{\"ip\":\"{V6(ip)}\"}}]}}}}");
+
+        /// <summary>Every pod is dual-stack: fd00:: plus its IPv4 address's last two bytes.</summary>
+        private static string V6(string v4) => "fd00::" + string.Join(":", v4.Split('.').Skip(2));
 
         private static Resource Node(string name, string role, string address) => ResourceJson.Parse(
             $"{{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{{\"name\":\"{name}\",\"labels\":{{\"role\":\"{role}\"}}}},"
@@ -280,7 +331,7 @@ public class NodePolicyCompilerDialectTests
         /// <summary>One or two policies of each dialect, by name; $PORT is the port an edit moves.</summary>
         private static Dictionary<string, string> Templates() => new(StringComparer.Ordinal)
         {
-            ["np-web"] = """
+            ["NetworkPolicy/np-web"] = """
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
                 metadata: {name: np-web, namespace: x}
@@ -296,7 +347,7 @@ public class NodePolicyCompilerDialectTests
                   - to: [{namespaceSelector: {}}]
                     ports: [{protocol: UDP, port: 53}]
                 """,
-            ["anp-a"] = """
+            ["AdminNetworkPolicy/anp-a"] = """
                 apiVersion: policy.networking.k8s.io/v1alpha1
                 kind: AdminNetworkPolicy
                 metadata: {name: anp-a}
@@ -323,7 +374,7 @@ public class NodePolicyCompilerDialectTests
                     to: [{pods: {namespaceSelector: {matchLabels: {team: blue}}, podSelector: {}}}]
                     ports: [{namedPort: http}]
                 """,
-            ["default"] = """
+            ["BaselineAdminNetworkPolicy/default"] = """
                 apiVersion: policy.networking.k8s.io/v1alpha1
                 kind: BaselineAdminNetworkPolicy
                 metadata: {name: default}
@@ -335,7 +386,7 @@ public class NodePolicyCompilerDialectTests
                     from: [{namespaces: {matchLabels: {team: blue}}}]
                     ports: [{portNumber: {protocol: TCP, port: $PORT}}]
                 """,
-            ["acnp-a"] = """
+            ["ClusterNetworkPolicy/acnp-a"] = """
                 apiVersion: crd.antrea.io/v1beta1
                 kind: ClusterNetworkPolicy
                 metadata: {name: acnp-a}
@@ -355,7 +406,7 @@ public class NodePolicyCompilerDialectTests
                     to: [{ipBlock: {cidr: 10.9.0.0/16, except: [10.9.1.0/24]}}]
                     ports: [{protocol: TCP, port: $PORT}]
                 """,
-            ["annp-b"] = """
+            ["NetworkPolicy/annp-b"] = """
                 apiVersion: crd.antrea.io/v1beta1
                 kind: NetworkPolicy
                 metadata: {name: annp-b, namespace: y}
@@ -370,7 +421,7 @@ public class NodePolicyCompilerDialectTests
                     from: [{podSelector: {}}]
                     ports: [{protocol: TCP, port: $PORT}]
                 """,
-            ["security.gnp-a"] = """
+            ["GlobalNetworkPolicy/security.gnp-a"] = """
                 apiVersion: projectcalico.org/v3
                 kind: GlobalNetworkPolicy
                 metadata: {name: security.gnp-a}
@@ -394,7 +445,7 @@ public class NodePolicyCompilerDialectTests
                     protocol: TCP
                     destination: {selector: app == 'c', ports: [http]}
                 """,
-            ["cnp-a"] = """
+            ["CiliumNetworkPolicy/cnp-a"] = """
                 apiVersion: cilium.io/v2
                 kind: CiliumNetworkPolicy
                 metadata: {name: cnp-a, namespace: y}
@@ -412,7 +463,7 @@ public class NodePolicyCompilerDialectTests
                   - toEndpoints: [{matchLabels: {app: a}}]
                     toPorts: [{ports: [{port: "$PORT", protocol: TCP}]}]
                 """,
-            ["ccnp-b"] = """
+            ["CiliumClusterwideNetworkPolicy/ccnp-b"] = """
                 apiVersion: cilium.io/v2
                 kind: CiliumClusterwideNetworkPolicy
                 metadata: {name: ccnp-b}
@@ -422,6 +473,23 @@ public class NodePolicyCompilerDialectTests
                   - fromEntities: [host, remote-node]
                   - fromEndpoints: [{matchLabels: {tier: db}}]
                     toPorts: [{ports: [{port: "$PORT", protocol: TCP}]}]
+                """,
+            // Same namespace and name as the NetworkPolicy np-web, in the same tier and order: the ladder must
+            // order their rules alike however they arrived.
+            ["CiliumNetworkPolicy/np-web"] = """
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: np-web, namespace: x}
+                spec:
+                  endpointSelector: {matchLabels: {app: a}}
+                  ingress:
+                  - fromEndpoints: [{matchLabels: {tier: db}}]
+                    toPorts: [{ports: [{port: "$PORT", protocol: TCP}]}]
+                  egress:
+                  - toEntities: [world-ipv4]
+                  - toCIDR: [192.0.2.0/24]
+                  - toEndpoints: [{}]
+                    toPorts: [{ports: [{port: http}]}]
                 """,
         };
     }

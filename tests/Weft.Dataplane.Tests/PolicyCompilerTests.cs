@@ -1,5 +1,6 @@
 using Weft.Dataplane.Policy;
 using Weft.Linux.Nftables;
+using Weft.Model;
 using static Weft.Dataplane.Tests.Cluster;
 
 namespace Weft.Dataplane.Tests;
@@ -54,5 +55,21 @@ public class PolicyCompilerTests
         var set = compiled.Table.Sets.Values.Single(s => s.Name.StartsWith("from-x-in0-p0-v4-", StringComparison.Ordinal));
         Assert.Contains(XA.ToString(), set.Elements.Keys);
         Assert.DoesNotContain("10.99.99.99", set.Elements.Keys);
+    }
+
+    [Fact]
+    public void Source_ports_and_source_port_exclusions_reach_the_rule_named_ports_included()
+    {
+        var calico = Weft.Policy.PolicyDialects.Compile(ResourceJson.Parse("""
+            {"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"namespace":"x","name":"src"},
+             "spec":{"selector":"all()","ingress":[
+               {"action":"Deny","protocol":"TCP","source":{"notPorts":[22]}},
+               {"action":"Allow","protocol":"TCP","source":{"ports":["1000:2000"]},"destination":{"ports":["http"]}}]}}
+            """), Weft.Policy.PolicyContext.Empty);
+        var chain = PolicyCompiler.Compile(calico, Snapshot(), Locals).Table.Chains["in-x-a"].Rules;
+        // Not "meta l4proto != tcp": that never matches a TCP rule, so the Deny would never be enforced.
+        Assert.Contains(chain, r => r.StartsWith("meta l4proto tcp th sport != 22 ", StringComparison.Ordinal) && r.Contains("drop", StringComparison.Ordinal));
+        // x/a's http is port 80.
+        Assert.Contains(chain, r => r.StartsWith("meta l4proto tcp th dport 80 th sport 1000-2000 ", StringComparison.Ordinal));
     }
 }

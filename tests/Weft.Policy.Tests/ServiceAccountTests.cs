@@ -165,4 +165,20 @@ public class ServiceAccountTests
         // Its own reserved-looking label is dropped, and "legacy" has no ServiceAccount object to take labels from.
         Assert.DoesNotContain(snapshot.FindPod("prod/spoof")!.Labels.Keys, k => k.StartsWith(ReservedLabels.ServiceAccountLabelPrefix, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_default_deny_by_service_account_is_not_converted()
+    {
+        var calico = ManifestReader.ReadText("""
+            apiVersion: projectcalico.org/v3
+            kind: NetworkPolicy
+            metadata: {name: lock, namespace: prod}
+            spec:
+              selector: projectcalico.org/serviceaccount == 'web'
+              types: [Ingress]
+            """)[0];
+        var conversion = PolicyConverter.Convert(calico, ConversionTarget.NetworkPolicy, PolicyContext.Empty);
+        Assert.Empty(conversion.Resources);
+        Assert.Contains(conversion.Problems, p => p.Field == "isolation" && p.Reason.Contains("service account", StringComparison.Ordinal));
+    }
 }

@@ -10,6 +10,7 @@ namespace Weft.Dataplane.Policy;
 /// the namespaces whose pod-list instance changed, and the nodes, are read again, and each new set is derived
 /// from the previous one, so the renderer sends just the addresses that came or went: without this, one pod
 /// joining rebuilt and compared a set of every pod in the cluster. Part of <see cref="CompileMemo"/>.
+/// Invariant: after an update, every set in <c>_sets</c> holds exactly the addresses of its family in <c>_holders</c>.
 /// </summary>
 internal sealed class ClusterAddressSets
 {
@@ -18,36 +19,34 @@ internal sealed class ClusterAddressSets
     private readonly Dictionary<string, NftSet> _sets = new(StringComparer.Ordinal);
     private Dictionary<string, IReadOnlyList<PodInfo>> _lists = new(StringComparer.Ordinal);
     private IReadOnlyList<NodeInfo> _nodes = [];
-    private (List<IPAddress> Gone, List<IPAddress> Came)? _change;
+    private bool _updated;
 
     /// <summary>A new compile: the counts are brought up to its snapshot when it first asks for a set.</summary>
-    public void Begin() => _change = null;
+    public void Begin() => _updated = false;
 
     /// <summary>Adds to <paramref name="table"/> the set of this compile's cluster addresses of one family, named <paramref name="name"/>.</summary>
     public void AddTo(NftTable table, string name, bool v6, Selection selection)
     {
-        var (gone, came) = _change ??= Update(selection);
-        var family = v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
-        if (!_sets.TryGetValue(name, out var set))
+        if (!_updated)
         {
-            set = table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr");
-            foreach (var address in _holders.Keys.Where(a => a.AddressFamily == family))
-            {
-                set.Add(address.ToString());
-            }
+            Update(selection);
+            _updated = true;
         }
-        else
+        if (_sets.TryGetValue(name, out var set))
         {
-            if (gone.Concat(came).Any(a => a.AddressFamily == family))
-            {
-                set = set.Derive(Strings(gone, family), Strings(came, family));
-            }
             table.AddExisting(set);
+            return;
+        }
+        var family = v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        set = table.AddSet(name, v6 ? "ipv6_addr" : "ipv4_addr");
+        foreach (var address in _holders.Keys.Where(a => a.AddressFamily == family))
+        {
+            set.Add(address.ToString());
         }
         _sets[name] = set;
     }
 
-    private (List<IPAddress> Gone, List<IPAddress> Came) Update(Selection selection)
+    private void Update(Selection selection)
     {
         var before = new Dictionary<IPAddress, bool>();
         void Count(IEnumerable<IPAddress> addresses, int delta)
@@ -91,7 +90,16 @@ internal sealed class ClusterAddressSets
         }
         var gone = before.Where(b => b.Value && !_holders.ContainsKey(b.Key)).Select(b => b.Key).ToList();
         var came = before.Where(b => !b.Value && _holders.ContainsKey(b.Key)).Select(b => b.Key).ToList();
-        return (gone, came);
+        // Every kept set follows the counts, asked for in this compile or not: a set skipped now and derived later
+        // from this change alone would miss it for good.
+        foreach (var (name, set) in _sets.ToList())
+        {
+            var family = set.KeyType == "ipv6_addr" ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+            if (gone.Concat(came).Any(a => a.AddressFamily == family))
+            {
+                _sets[name] = set.Derive(Strings(gone, family), Strings(came, family));
+            }
+        }
     }
 
     private static IEnumerable<string> Strings(List<IPAddress> addresses, AddressFamily family) =>

@@ -1,8 +1,9 @@
+using Weft.Policy.Evaluation;
 using Weft.Policy.Ir;
 
 namespace Weft.Dataplane.Policy;
 
-/// <summary>The evaluation order of the model: tier (band, rank, name), policy order, policy, rule index.</summary>
+/// <summary>The evaluation order of the model (<see cref="RuleOrder"/>'s, and total): tier (band, rank, name), policy order, policy, direction, rule index.</summary>
 internal sealed class LadderOrder : IComparer<PolicyRule>
 {
     public static LadderOrder Instance { get; } = new();
@@ -18,6 +19,7 @@ internal sealed class LadderOrder : IComparer<PolicyRule>
         c = c != 0 ? c : string.CompareOrdinal(x.Tier.Name, y.Tier.Name);
         c = c != 0 ? c : x.PolicyOrder.CompareTo(y.PolicyOrder);
         c = c != 0 ? c : string.CompareOrdinal(x.TieBreak, y.TieBreak);
+        c = c != 0 ? c : RuleOrder.SamePlaceDifferentObject(x, y);
         c = c != 0 ? c : x.Direction.CompareTo(y.Direction);
         return c != 0 ? c : x.Id.Index.CompareTo(y.Id.Index);
     }

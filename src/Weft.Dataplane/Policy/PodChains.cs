@@ -9,7 +9,7 @@ namespace Weft.Dataplane.Policy;
 /// so the next compile can take them as they are while none of it changed. A chain's text names sets but does
 /// not hold their elements: a pod joining a peer changes a set, not the chains that name it. So the inputs are
 /// the pod, its namespace, the rules and isolations that may select it, and, for named ports resolved against
-/// other pods, those pods' lists. The sets are made again on every compile (<see cref="Sets"/>).
+/// other pods, those pods' lists. The sets are made again on every compile (<see cref="MakeSets"/>).
 /// </summary>
 internal sealed class PodChains(PodInfo pod, NamespaceInfo ns, IReadOnlyList<PolicyRule> ladder, IReadOnlyList<Isolation> isolations)
 {
@@ -23,7 +23,7 @@ internal sealed class PodChains(PodInfo pod, NamespaceInfo ns, IReadOnlyList<Pol
     public List<NftChain> Chains { get; } = [];
 
     /// <summary>Makes, in a compile's table, every set the chains name (already made ones are left alone).</summary>
-    public List<Action<RuleMatches>> Sets { get; } = [];
+    public List<Action<RuleMatches>> MakeSets { get; } = [];
 
     /// <summary>Other snapshot parts the text was derived from: how to read them, and what was read.</summary>
     public List<(Func<Selection, object[]> Read, object[] Seen)> Derived { get; } = [];

@@ -57,7 +57,7 @@ public static class PolicyCompiler
             {
                 continue;
             }
-            var chains = PodChains(table, pod, local.HostVeth, ladders, selection, matches, memo);
+            var chains = ChainsFor(table, pod, local.HostVeth, ladders, selection, matches, memo);
             var quoted = $"\"{local.HostVeth}\"";
             known.Add(quoted);
             egress.Add(quoted, $"jump {chains.Egress}");
@@ -84,7 +84,7 @@ public static class PolicyCompiler
     }
 
     /// <summary>The pod's chains in <paramref name="table"/>: the previous compile's when their inputs did not change, else new ones.</summary>
-    private static PodChains PodChains(NftTable table, PodInfo pod, string veth, NamespaceLadders ladders, Selection selection, RuleMatches matches, CompileMemo? memo)
+    private static PodChains ChainsFor(NftTable table, PodInfo pod, string veth, NamespaceLadders ladders, Selection selection, RuleMatches matches, CompileMemo? memo)
     {
         var (ladder, isolations) = ladders.For(pod.Namespace);
         var ns = selection.Namespace(pod.Namespace);
@@ -92,7 +92,7 @@ public static class PolicyCompiler
         if (chains is not null)
         {
             chains.Chains.ForEach(c => table.AddExisting(c));
-            chains.Sets.ForEach(make => make(matches));
+            chains.MakeSets.ForEach(make => make(matches));
         }
         else
         {

@@ -47,12 +47,11 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         if (rule.Direction == Direction.Ingress)
         {
             // The subject is the destination: its own container ports give the number.
-            return Resolve(subject, port, name).SelectMany(p => Addresses(rule, pi, peer, subject).Select(a => Join(a, L4(p.Protocol, p.Port))));
+            return Resolve(subject, port, name).SelectMany(p => Addresses(rule, pi, peer, subject).Select(a => Join(a, L4(p.Protocol, p.Port) + Source(port))));
         }
         // Egress: each destination pod may give the name another number; group destinations by number. The
         // numbers come from the covered pods, so a pod's chain holding these lines depends on their lists.
-        var subjectNamespace = subject.Namespace;
-        Recording?.Derived.Add((s => s.CoveredLists(peer, subjectNamespace), _selection.CoveredLists(peer, subjectNamespace)));
+        Recording?.Derived.Add((CoveredReader(peer, subject.Namespace), _selection.CoveredLists(peer, subject.Namespace)));
         var lines = new List<string>();
         var groups = _selection.PodsCoveredBy(peer, subject.Namespace)
             .SelectMany(pod => Resolve(pod, port, name).Select(p => (Port: p, Pod: pod)))
@@ -62,10 +61,13 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         {
             List<IPAddress> ips = [.. group.SelectMany(p => p.Addresses).Where(a => peer is not IpBlockPeer b || b.Matches(a)).Distinct()];
             var tag = $"n{mi}-{group.Key.Port}-{Protocols.Name(group.Key.Protocol).ToLowerInvariant()}";
-            lines.AddRange(AddressSets(rule, pi, tag, _ => [ips], _ => ips, subject.Namespace).Select(a => Join(a, L4(group.Key.Protocol, group.Key.Port))));
+            lines.AddRange(AddressSets(rule, pi, tag, _ => [ips], _ => ips, subject.Namespace).Select(a => Join(a, L4(group.Key.Protocol, group.Key.Port) + Source(port))));
         }
         return lines;
     }
+
+    // Static, so the delegate a reused chain keeps cannot capture this compile's RuleMatches (its table and snapshot).
+    private static Func<Selection, object[]> CoveredReader(Peer peer, string subjectNamespace) => s => s.CoveredLists(peer, subjectNamespace);
 
     private static IEnumerable<PodPort> Resolve(PodInfo pod, PortMatch match, string name) => pod.Ports.Where(p =>
         p.Name == name && (match.Protocol is L4Protocol.Any or L4Protocol.AnyPorted || p.Protocol == match.Protocol));
@@ -145,13 +147,17 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         var text = positive;
         foreach (var n in notPorts)
         {
-            if (n.Ports is null && n.NamedPort is null && n.Icmp is null && n.Protocol is L4Protocol.Tcp or L4Protocol.Udp or L4Protocol.Sctp)
+            if (n.Ports is null && n.NamedPort is null && n.SourcePorts is null && n.Icmp is null && n.Protocol is L4Protocol.Tcp or L4Protocol.Udp or L4Protocol.Sctp)
             {
                 text = Join(text, $"meta l4proto != {Protocols.Name(n.Protocol).ToLowerInvariant()}");
             }
-            else if (n.Ports is { } r && n.NamedPort is null && port is not null && port.Protocol == n.Protocol)
+            else if (n.Ports is { } r && n.NamedPort is null && n.SourcePorts is null && port is not null && port.Protocol == n.Protocol)
             {
                 text = Join(text, $"th dport != {r}");
+            }
+            else if (n.SourcePorts is { } sr && n.Ports is null && n.NamedPort is null && port is not null && port.Protocol == n.Protocol)
+            {
+                text = Join(text, $"th sport != {sr}");
             }
             else
             {
@@ -225,9 +231,13 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
     }
 
     /// <summary>Makes what lines refer to, now and again in every later compile that reuses the lines.</summary>
+    /// <remarks>
+    /// <paramref name="make"/> is kept with the pod's chains: it must reach the compile through its argument (<c>m</c>)
+    /// and capture no <c>this</c>, or every reused chain would keep an old compile's table and snapshot alive.
+    /// </remarks>
     private void Need(Action<RuleMatches> make)
     {
-        Recording?.Sets.Add(make);
+        Recording?.MakeSets.Add(make);
         make(this);
     }
 
@@ -307,7 +317,7 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
         {
             return "";
         }
-        var source = match.SourcePorts is { } s ? $" th sport {s}" : "";
+        var source = Source(match);
         var ports = match.Ports is { } r ? $" th dport {r}" : "";
         return match.Protocol switch
         {
@@ -320,6 +330,8 @@ internal sealed class RuleMatches(NftTable table, Selection selection, CompileMe
             _ => null,
         };
     }
+
+    private static string Source(PortMatch match) => match.SourcePorts is { } s ? $" th sport {s}" : "";
 
     private static string L4(L4Protocol protocol, int? port)
     {

@@ -134,6 +134,11 @@ public static class PolicyConverter
         {
             no.Policy("tier", "the source's rules sit in more than one band of the ladder");
         }
+        // Isolation alone (a default-deny policy) selects pods too: only Weft reads the reserved labels in any dialect.
+        if (policy.Isolations.Any(i => i.Subject is PodSubject { Pods: var isolated } && isolated.Keys().Any(ReservedLabels.IsReserved)))
+        {
+            no.Policy("isolation", ByServiceAccount);
+        }
         foreach (var rule in policy.AllRules)
         {
             if (rule.L7.Count > 0)
@@ -150,7 +155,7 @@ public static class PolicyConverter
             }
             else if (rule.Subject is PodSubject { Pods: var pods } && pods.Keys().Any(ReservedLabels.IsReserved))
             {
-                no.Rule(rule, "subject", "selections by service account are not converted yet");
+                no.Rule(rule, "subject", ByServiceAccount);
             }
             foreach (var peer in rule.Peers.Where(p => p is PodPeer or NotPeer { Inner: PodPeer }))
             {
@@ -162,6 +167,8 @@ public static class PolicyConverter
             }
         }
     }
+
+    private const string ByServiceAccount = "selections by service account are not converted yet";
 
     private static bool IsContextKind(Resource resource) => PolicyDialects.ContextTypes.Contains(new ResourceType(KindInfo.GroupOf(resource.ApiVersion), resource.Kind));
 

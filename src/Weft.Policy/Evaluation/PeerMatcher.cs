@@ -38,16 +38,16 @@ internal sealed class PeerMatcher(ClusterSnapshot cluster)
         {
             return false;
         }
+        if (match.SourcePorts is { } sources && (connection.SourcePort is not { } source || !sources.Contains(source)))
+        {
+            return false;
+        }
         if (match.NamedPort is { } name)
         {
             return destination.Pod is { } pod
                 && pod.Ports.Any(p => p.Name == name && p.Protocol == connection.Protocol && p.Port == connection.Port);
         }
         if (match.Ports is { } range && !range.Contains(connection.Port))
-        {
-            return false;
-        }
-        if (match.SourcePorts is { } sources && (connection.SourcePort is not { } source || !sources.Contains(source)))
         {
             return false;
         }

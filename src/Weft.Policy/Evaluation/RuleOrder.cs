@@ -2,7 +2,7 @@ using Weft.Policy.Ir;
 
 namespace Weft.Policy.Evaluation;
 
-/// <summary>The ladder order: tier (band, rank, name), policy order, policy (tie-break), rule index.</summary>
+/// <summary>The ladder order: tier (band, rank, name), policy order, policy (tie-break, then dialect and kind), rule index.</summary>
 public sealed class RuleOrder : IComparer<PolicyRule>
 {
     public static RuleOrder Instance { get; } = new();
@@ -27,9 +27,24 @@ public sealed class RuleOrder : IComparer<PolicyRule>
         }
         if (c == 0)
         {
+            c = SamePlaceDifferentObject(x, y);
+        }
+        if (c == 0)
+        {
             c = x.Id.Index.CompareTo(y.Id.Index);
         }
         return c;
+    }
+
+    /// <summary>
+    /// Policies of different dialects or kinds can share tier, order and namespace/name (a NetworkPolicy and a
+    /// CiliumNetworkPolicy both named a/web): ordering them by dialect and kind keeps the order total, so every
+    /// consumer (the evaluator, the compiler's merged ladder, a fresh sort) puts their rules alike.
+    /// </summary>
+    public static int SamePlaceDifferentObject(PolicyRule x, PolicyRule y)
+    {
+        var c = string.CompareOrdinal(x.Id.Policy.Dialect, y.Id.Policy.Dialect);
+        return c != 0 ? c : string.CompareOrdinal(x.Id.Policy.Kind, y.Id.Policy.Kind);
     }
 
     private static int CompareTiers(Tier? x, Tier? y)

@@ -187,6 +187,19 @@ public class CalicoSemanticsTests
         // An ephemeral port the question does not name is not taken to be in the range: the kernel checks the real one.
         Assert.False(at(null));
         Assert.Equal("TCP/80 from port 1500", new Connection(L4Protocol.Tcp, 80) { SourcePort = 1500 }.ToString());
+
+        // A named destination port does not skip the source-port condition.
+        var named = new PolicyEvaluator(
+            new ClusterSnapshot(
+                [new NamespaceInfo("x", new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "x" })],
+                [
+                    new PodInfo("x", "a", new Dictionary<string, string> { ["app"] = "a" }, [System.Net.IPAddress.Parse("10.0.0.1")], [new PodPort("http", 80, L4Protocol.Tcp)]),
+                    new PodInfo("x", "b", new Dictionary<string, string> { ["app"] = "b" }, [System.Net.IPAddress.Parse("10.0.0.2")], []),
+                ]),
+            Compile(Np("selector: app == 'a'\ningress:\n- action: Allow\n  protocol: TCP\n  source: {ports: ['1000:2000']}\n  destination: {ports: [http]}")));
+        Assert.True(named.Evaluate("x/b", "x/a", new Connection(L4Protocol.Tcp, 80) { SourcePort = 1000 }).Allowed);
+        Assert.False(named.Evaluate("x/b", "x/a", new Connection(L4Protocol.Tcp, 80) { SourcePort = 5555 }).Allowed);
+        Assert.False(named.Evaluate("x/b", "x/a", new Connection(L4Protocol.Tcp, 80)).Allowed);
     }
 
     [Fact]
