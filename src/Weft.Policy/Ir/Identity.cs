@@ -13,8 +13,21 @@ public enum Direction
 /// </summary>
 public sealed record PolicyRef(string Dialect, string Kind, string? Namespace, string Name)
 {
-    /// <summary>"NetworkPolicy x/allow-80" or "AdminNetworkPolicy deny-all".</summary>
-    public override string ToString() => Namespace is null ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";
+    /// <summary>"NetworkPolicy x/allow-80", "AdminNetworkPolicy deny-all", "NetworkPolicy.projectcalico.org x/web".</summary>
+    public override string ToString() => Namespace is null ? $"{ShownKind} {Name}" : $"{ShownKind} {Namespace}/{Name}";
+
+    /// <summary>
+    /// The kind as people read it. Kinds that two dialects share get the API group of the one that is not the
+    /// usual reading, as kubectl writes kind.group: a Calico or Antrea NetworkPolicy and a Kubernetes one of the
+    /// same name must not read alike in drop records and explanations.
+    /// </summary>
+    public string ShownKind => (Dialect, Kind) switch
+    {
+        ("antrea", "NetworkPolicy") => "NetworkPolicy.crd.antrea.io",
+        ("calico", "NetworkPolicy") => "NetworkPolicy.projectcalico.org",
+        ("anp", "ClusterNetworkPolicy") => "ClusterNetworkPolicy.policy.networking.k8s.io",
+        _ => Kind,
+    };
 }
 
 /// <summary>

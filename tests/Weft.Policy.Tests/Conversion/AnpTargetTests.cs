@@ -87,7 +87,7 @@ public sealed class AnpTargetTests
 
     [Fact]
     public void Ingress_from_anything_is_refused() =>
-        Conversions.AssertRefused(Sources.Annp, Target, "NetworkPolicy x/annp ingress[1].from: AdminNetworkPolicy ingress peers are pods and namespaces only; the source's rule matches every source, addresses outside the cluster included");
+        Conversions.AssertRefused(Sources.Annp, Target, "NetworkPolicy.crd.antrea.io x/annp ingress[1].from: AdminNetworkPolicy ingress peers are pods and namespaces only; the source's rule matches every source, addresses outside the cluster included");
 
     [Fact]
     public void Ingress_address_peer_is_refused() =>
@@ -96,7 +96,7 @@ public sealed class AnpTargetTests
 
     [Fact]
     public void Named_port_of_one_protocol_is_refused() =>
-        Conversions.AssertRefused(Sources.Annp, Target, "NetworkPolicy x/annp ingress[0].ports: AdminNetworkPolicy namedPort has no protocol; the source's named port http is TCP only");
+        Conversions.AssertRefused(Sources.Annp, Target, "NetworkPolicy.crd.antrea.io x/annp ingress[0].ports: AdminNetworkPolicy namedPort has no protocol; the source's named port http is TCP only");
 
     [Fact]
     public void Calico_pass_to_the_next_tier_is_refused() =>
@@ -111,7 +111,7 @@ public sealed class AnpTargetTests
     [Fact]
     public void Baseline_pass_is_refused() =>
         Conversions.AssertRefused(Cnp2("tier: Baseline\npriority: 3\nsubject: {namespaces: {}}\ningress: [{action: Pass, from: [{namespaces: {}}]}]"), Target,
-            "ClusterNetworkPolicy p ingress[0].action: BaselineAdminNetworkPolicy has no Pass action");
+            "ClusterNetworkPolicy.policy.networking.k8s.io p ingress[0].action: BaselineAdminNetworkPolicy has no Pass action");
 
     [Fact]
     public void Tier_default_deny_is_refused() =>

@@ -62,7 +62,7 @@ public sealed class AntreaTargetTests
     [Fact]
     public void Pass_in_the_baseline_tier_is_refused() =>
         Conversions.AssertRefused(Cnp2("tier: Baseline\npriority: 3\nsubject: {namespaces: {}}\ningress: [{action: Pass, from: [{namespaces: {}}]}]"), Target,
-            "ClusterNetworkPolicy p ingress[0].action: Antrea forbids Pass in the baseline tier");
+            "ClusterNetworkPolicy.policy.networking.k8s.io p ingress[0].action: Antrea forbids Pass in the baseline tier");
 
     [Fact]
     public void Log_action_is_refused() =>

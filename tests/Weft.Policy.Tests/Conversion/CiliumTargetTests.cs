@@ -59,44 +59,44 @@ public sealed class CiliumTargetTests
     [Fact]
     public void Deny_after_allow_is_refused() =>
         Conversions.AssertRefused(CalicoNp("ingress:\n- {action: Allow, source: {selector: app == 'b'}}\n- {action: Deny}"), Target,
-            "NetworkPolicy x/p ingress[1].action: Cilium deny rules override every allow; in the source, ingress[0] allows before this rule denies");
+            "NetworkPolicy.projectcalico.org x/p ingress[1].action: Cilium deny rules override every allow; in the source, ingress[0] allows before this rule denies");
 
     [Fact]
     public void Log_action_is_refused() =>
-        Conversions.AssertRefused(CalicoNp("ingress:\n- {action: Log}\n- {action: Allow}"), Target, "NetworkPolicy x/p ingress[0].action: Cilium policy has no Log action");
+        Conversions.AssertRefused(CalicoNp("ingress:\n- {action: Log}\n- {action: Allow}"), Target, "NetworkPolicy.projectcalico.org x/p ingress[0].action: Cilium policy has no Log action");
 
     [Fact]
     public void Pass_is_refused() =>
-        Conversions.AssertRefused(CalicoNp("ingress:\n- {action: Pass}"), Target, "NetworkPolicy x/p ingress[0].action: Cilium policy has no Pass action");
+        Conversions.AssertRefused(CalicoNp("ingress:\n- {action: Pass}"), Target, "NetworkPolicy.projectcalico.org x/p ingress[0].action: Cilium policy has no Pass action");
 
     [Fact]
     public void Icmp_code_is_refused() =>
         Conversions.AssertRefused(CalicoNp("egress:\n- {action: Allow, protocol: ICMP, icmp: {type: 3, code: 4}}"), Target,
-            "NetworkPolicy x/p egress[0].ports: Cilium icmps match one ICMP type without a code; the source matches ICMP");
+            "NetworkPolicy.projectcalico.org x/p egress[0].ports: Cilium icmps match one ICMP type without a code; the source matches ICMP");
 
     [Fact]
     public void Source_ports_are_refused() =>
         Conversions.AssertRefused(CalicoNp("egress:\n- {action: Allow, protocol: TCP, source: {ports: [1000]}}"), Target,
-            "NetworkPolicy x/p egress[0].ports: Cilium policy has no source ports; the source matches TCP");
+            "NetworkPolicy.projectcalico.org x/p egress[0].ports: Cilium policy has no source ports; the source matches TCP");
 
     [Fact]
     public void Port_exclusions_are_refused() =>
         Conversions.AssertRefused(CalicoNp("egress:\n- {action: Allow, protocol: TCP, destination: {notPorts: [22]}}"), Target,
-            "NetworkPolicy x/p egress[0].ports: Cilium policy cannot exclude ports or protocols (TCP/22)");
+            "NetworkPolicy.projectcalico.org x/p egress[0].ports: Cilium policy cannot exclude ports or protocols (TCP/22)");
 
     [Fact]
     public void Unknown_ip_protocols_are_refused() =>
-        Conversions.AssertRefused(CalicoNp("egress:\n- {action: Allow, protocol: 99}"), Target, "NetworkPolicy x/p egress[0].ports: Cilium has no protocol 99");
+        Conversions.AssertRefused(CalicoNp("egress:\n- {action: Allow, protocol: 99}"), Target, "NetworkPolicy.projectcalico.org x/p egress[0].ports: Cilium has no protocol 99");
 
     [Fact]
     public void Negated_peers_are_refused() =>
         Conversions.AssertRefused(CalicoNp("ingress:\n- {action: Allow, source: {notNets: [10.0.0.0/8]}}"), Target,
-            "NetworkPolicy x/p ingress[0].from: peer not (ipBlock 10.0.0.0/8): Cilium policy has no negated peers");
+            "NetworkPolicy.projectcalico.org x/p ingress[0].from: peer not (ipBlock 10.0.0.0/8): Cilium policy has no negated peers");
 
     [Fact]
     public void Selector_with_or_is_refused() =>
         Conversions.AssertRefused(CalicoNp("selector: app == 'a' || app == 'b'\ningress: [{action: Allow}]"), Target,
-            "NetworkPolicy x/p subject: selector (app in {a} || app in {b}) is no Cilium endpoint selector (it needs OR, NOT or a key Cilium reserves)");
+            "NetworkPolicy.projectcalico.org x/p subject: selector (app in {a} || app in {b}) is no Cilium endpoint selector (it needs OR, NOT or a key Cilium reserves)");
 
     [Fact]
     public void Same_labels_peer_is_refused() =>

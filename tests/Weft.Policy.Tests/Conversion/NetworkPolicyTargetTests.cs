@@ -47,7 +47,7 @@ public sealed class NetworkPolicyTargetTests
     public void Calico_order_elsewhere_in_the_default_tier_is_a_move()
     {
         var result = Conversions.AssertExact(CalicoNp("order: 50\nselector: app == 'a'\ningress:\n- {action: Allow, source: {selector: app == 'b'}}"), Target);
-        Assert.Equal("NetworkPolicy x/p: its place on the ladder moves, which matters only against other policies of the same band: "
+        Assert.Equal("NetworkPolicy.projectcalico.org x/p: its place on the ladder moves, which matters only against other policies of the same band: "
             + "tier default (developer band, rank 0) at order 50 → tier default (developer band, rank 0) at order 1000", Assert.Single(result.Warnings));
     }
 
@@ -67,7 +67,7 @@ public sealed class NetworkPolicyTargetTests
     [Fact]
     public void Log_action_is_refused() =>
         Conversions.AssertRefused(CalicoNp("order: 1000\ningress:\n- {action: Log}\n- {action: Allow}"), Target,
-            "NetworkPolicy x/p ingress[0].action: Kubernetes NetworkPolicy has no Log action");
+            "NetworkPolicy.projectcalico.org x/p ingress[0].action: Kubernetes NetworkPolicy has no Log action");
 
     [Fact]
     public void Rule_logging_is_refused() =>
@@ -121,27 +121,27 @@ public sealed class NetworkPolicyTargetTests
     [Fact]
     public void Negated_peers_are_refused() =>
         Conversions.AssertRefused(CalicoNp("order: 1000\ningress:\n- {action: Allow, source: {notNets: [10.0.0.0/8]}}"), Target,
-            "NetworkPolicy x/p ingress[0].from: peer not (ipBlock 10.0.0.0/8): Kubernetes NetworkPolicy has no negated peers");
+            "NetworkPolicy.projectcalico.org x/p ingress[0].from: peer not (ipBlock 10.0.0.0/8): Kubernetes NetworkPolicy has no negated peers");
 
     [Fact]
     public void Source_ports_are_refused() =>
         Conversions.AssertRefused(CalicoNp("order: 1000\ningress:\n- {action: Allow, protocol: TCP, source: {ports: [1000]}}"), Target,
-            "NetworkPolicy x/p ingress[0].ports: Kubernetes NetworkPolicy has no source ports; the source matches TCP");
+            "NetworkPolicy.projectcalico.org x/p ingress[0].ports: Kubernetes NetworkPolicy has no source ports; the source matches TCP");
 
     [Fact]
     public void Port_exclusions_are_refused() =>
         Conversions.AssertRefused(CalicoNp("order: 1000\ningress:\n- {action: Allow, protocol: TCP, destination: {notPorts: [22]}}"), Target,
-            "NetworkPolicy x/p ingress[0].ports: Kubernetes NetworkPolicy cannot exclude ports or protocols (TCP/22)");
+            "NetworkPolicy.projectcalico.org x/p ingress[0].ports: Kubernetes NetworkPolicy cannot exclude ports or protocols (TCP/22)");
 
     [Fact]
     public void Selectors_with_or_are_refused() =>
         Conversions.AssertRefused(CalicoNp("order: 1000\nselector: app == 'a' || app == 'b'\ningress: [{action: Allow}]"), Target,
-            "NetworkPolicy x/p subject: selector (app in {a} || app in {b}) needs OR or NOT, which a Kubernetes label selector cannot say");
+            "NetworkPolicy.projectcalico.org x/p subject: selector (app in {a} || app in {b}) needs OR or NOT, which a Kubernetes label selector cannot say");
 
     [Fact]
     public void Calico_only_operators_are_refused() =>
         Conversions.AssertRefused(CalicoNp("order: 1000\ningress:\n- {action: Allow, source: {selector: app starts with 'b'}}"), Target,
-            "NetworkPolicy x/p ingress[0].from: peer pods [app starts with 'b'] in namespace x: selector test app starts with 'b' has no Kubernetes label selector operator");
+            "NetworkPolicy.projectcalico.org x/p ingress[0].from: peer pods [app starts with 'b'] in namespace x: selector test app starts with 'b' has no Kubernetes label selector operator");
 
     [Fact]
     public void Every_part_an_antrea_policy_cannot_take_is_named() =>
