@@ -44,6 +44,32 @@ public static class JsonRead
         return double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) < 9e15 ? (long)d : null;
     }
 
+    /// <summary>Any number as a double, whatever CLR type backs the node (YAML gives long or double, parsed JSON a JsonElement).</summary>
+    public static double? Number(JsonNode? node)
+    {
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+        {
+            return null;
+        }
+        if (v.TryGetValue<double>(out var d))
+        {
+            return d;
+        }
+        if (v.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+        if (v.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+        if (v.TryGetValue<decimal>(out var m))
+        {
+            return (double)m;
+        }
+        return v.TryGetValue<JsonElement>(out var e) && e.TryGetDouble(out var fromElement) ? fromElement : null;
+    }
+
     /// <summary>
     /// The text of a scalar as Kubernetes' map[string]string would want it: strings as they are,
     /// numbers and booleans as written (3 → "3"), null as "". Objects and lists have no text.

@@ -14,12 +14,7 @@ internal sealed class LadderOrder : IComparer<PolicyRule>
         {
             return x is null ? (y is null ? 0 : -1) : 1;
         }
-        var c = x.Tier.Band.CompareTo(y.Tier.Band);
-        c = c != 0 ? c : x.Tier.Rank.CompareTo(y.Tier.Rank);
-        c = c != 0 ? c : string.CompareOrdinal(x.Tier.Name, y.Tier.Name);
-        c = c != 0 ? c : x.PolicyOrder.CompareTo(y.PolicyOrder);
-        c = c != 0 ? c : string.CompareOrdinal(x.TieBreak, y.TieBreak);
-        c = c != 0 ? c : RuleOrder.SamePlaceDifferentObject(x, y);
+        var c = RuleOrder.ComparePolicies(x, y);
         c = c != 0 ? c : x.Direction.CompareTo(y.Direction);
         return c != 0 ? c : x.Id.Index.CompareTo(y.Id.Index);
     }

@@ -308,40 +308,11 @@ internal sealed partial class AntreaReader
 
     private void Warn(string field, string text) => _warnings.Add($"{_objectRef}: {field}: {text}");
 
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+    private static string? Text(JsonNode? node) => JsonRead.String(node);
 
-    private static bool? Bool(JsonNode? node) => node is JsonValue v
-        ? v.GetValueKind() switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => null,
-        }
-        : null;
+    private static bool? Bool(JsonNode? node) => JsonRead.Bool(node);
 
-    /// <summary>A number whatever CLR type backs the node (YAML gives long or double, parsed JSON a JsonElement).</summary>
-    private static double? Number(JsonNode? node)
-    {
-        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
-        {
-            return null;
-        }
-        if (v.TryGetValue<double>(out var d))
-        {
-            return d;
-        }
-        if (v.TryGetValue<long>(out var l))
-        {
-            return l;
-        }
-        if (v.TryGetValue<int>(out var i))
-        {
-            return i;
-        }
-        return v.TryGetValue<JsonElement>(out var e) && e.TryGetDouble(out var fromElement) ? fromElement : null;
-    }
+    private static double? Number(JsonNode? node) => JsonRead.Number(node);
 
-    private static long? Integer(JsonNode? node) =>
-        Number(node) is { } d && Math.Floor(d) == d && Math.Abs(d) < 9e15 ? (long)d : null;
+    private static long? Integer(JsonNode? node) => JsonRead.Integer(node);
 }

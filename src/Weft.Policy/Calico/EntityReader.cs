@@ -259,19 +259,7 @@ internal sealed partial class EntityReader(FieldErrorList errors)
         }
     }
 
-    public IReadOnlyList<JsonNode?> List(JsonNode? node, string path)
-    {
-        switch (node)
-        {
-            case null:
-                return [];
-            case JsonArray array:
-                return [.. array];
-            default:
-                errors.Invalid(path, node, "must be a list");
-                return [];
-        }
-    }
+    public IReadOnlyList<JsonNode?> List(JsonNode? node, string path) => errors.Items(node, path);
 
     [GeneratedRegex(@"^(\d+)(?::(\d+))?\z")]
     private static partial Regex PortPattern();

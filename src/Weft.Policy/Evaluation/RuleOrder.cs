@@ -16,24 +16,17 @@ public sealed class RuleOrder : IComparer<PolicyRule>
         {
             return x is null ? (y is null ? 0 : -1) : 1;
         }
+        var c = ComparePolicies(x, y);
+        return c != 0 ? c : x.Id.Index.CompareTo(y.Id.Index);
+    }
+
+    /// <summary>Where two rules' policies stand on the ladder: tier, policy order, namespace/name, dialect and kind.</summary>
+    public static int ComparePolicies(PolicyRule x, PolicyRule y)
+    {
         var c = CompareTiers(x.Tier, y.Tier);
-        if (c == 0)
-        {
-            c = x.PolicyOrder.CompareTo(y.PolicyOrder);
-        }
-        if (c == 0)
-        {
-            c = string.CompareOrdinal(x.TieBreak, y.TieBreak);
-        }
-        if (c == 0)
-        {
-            c = SamePlaceDifferentObject(x, y);
-        }
-        if (c == 0)
-        {
-            c = x.Id.Index.CompareTo(y.Id.Index);
-        }
-        return c;
+        c = c != 0 ? c : x.PolicyOrder.CompareTo(y.PolicyOrder);
+        c = c != 0 ? c : string.CompareOrdinal(x.TieBreak, y.TieBreak);
+        return c != 0 ? c : SamePlaceDifferentObject(x, y);
     }
 
     /// <summary>
@@ -41,7 +34,7 @@ public sealed class RuleOrder : IComparer<PolicyRule>
     /// CiliumNetworkPolicy both named a/web): ordering them by dialect and kind keeps the order total, so every
     /// consumer (the evaluator, the compiler's merged ladder, a fresh sort) puts their rules alike.
     /// </summary>
-    public static int SamePlaceDifferentObject(PolicyRule x, PolicyRule y)
+    private static int SamePlaceDifferentObject(PolicyRule x, PolicyRule y)
     {
         var c = string.CompareOrdinal(x.Id.Policy.Dialect, y.Id.Policy.Dialect);
         return c != 0 ? c : string.CompareOrdinal(x.Id.Policy.Kind, y.Id.Policy.Kind);

@@ -19,6 +19,21 @@ internal sealed class FieldErrorList(string objectRef)
 
     public void Add(string field, string detail) => List.Add(new ValidationError(objectRef, field, detail));
 
+    /// <summary>A list field's items: none when absent, and an error (and none) when it is not a list.</summary>
+    public IReadOnlyList<JsonNode?> Items(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case null:
+                return [];
+            case JsonArray array:
+                return [.. array];
+            default:
+                Invalid(path, node, "must be a list");
+                return [];
+        }
+    }
+
     /// <summary>Strings quoted, numbers bare, as the API server prints a rejected value.</summary>
     private static string Show(JsonNode? value) => value switch
     {

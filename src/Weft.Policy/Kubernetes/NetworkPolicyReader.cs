@@ -9,19 +9,7 @@ internal sealed class NetworkPolicyReader(string policyNamespace, FieldErrorList
 {
     private const string PortRangeRule = "must be between 1 and 65535, inclusive";
 
-    public IReadOnlyList<JsonNode?> List(JsonNode? node, string path)
-    {
-        switch (node)
-        {
-            case null:
-                return [];
-            case JsonArray array:
-                return [.. array];
-            default:
-                errors.Invalid(path, node, "must be a list");
-                return [];
-        }
-    }
+    public IReadOnlyList<JsonNode?> List(JsonNode? node, string path) => errors.Items(node, path);
 
     /// <summary>Absent reads as the empty selector; callers that give absence a meaning check first.</summary>
     public Selector Selector(JsonNode? node, string path)
